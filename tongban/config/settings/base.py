@@ -1,0 +1,298 @@
+"""Settings shared by every environment.
+
+Everything that differs between machines comes from the environment through
+``tongban.core.env``; ``dev``, ``test`` and ``prod`` only override. Every variable read here
+appears in docs/configuration.md, generated from the ``help=`` texts below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core.env import env
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+VAR_DIR = BASE_DIR / "var"
+
+# --- secrets and hosts -------------------------------------------------------------------
+
+SECRET_KEY = env.str(
+    "DJANGO_SECRET_KEY",
+    "",
+    help="Django's secret key: signs sessions, password reset links and CSRF tokens.",
+    required_in_production=True,
+    secret=True,
+)
+DEBUG = env.bool(
+    "DJANGO_DEBUG",
+    False,
+    help="Show Django's debug pages. Only for a developer's machine; never in production.",
+)
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]"],
+    help="Host names this deployment answers to (e.g. `www.haichuan.gov.example`).",
+    required_in_production=True,
+)
+CSRF_TRUSTED_ORIGINS = env.list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    [],
+    help="Origins allowed to post forms when behind a proxy on another origin "
+    "(e.g. `https://www.haichuan.gov.example`).",
+)
+DEMO_MODE = env.bool(
+    "TONGBAN_DEMO_MODE",
+    False,
+    help="Run with the fictional demo city: demo data, demo accounts printed at start-up, the "
+    "demo SMS outbox. Always on in the development settings; never in production.",
+)
+
+# --- applications ------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    # Tongban's apps, from the lowest layer up (DESIGN.md §4).
+    "tongban.core",
+    "tongban.audit",
+    "tongban.organization",
+    "tongban.registries",
+    "tongban.accounts",
+    "tongban.web",
+]
+
+MIDDLEWARE = [
+    "tongban.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tongban.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "tongban.config.urls"
+WSGI_APPLICATION = "tongban.config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "tongban" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- data --------------------------------------------------------------------------------
+
+DATABASE_URL = env.str(
+    "DATABASE_URL",
+    f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}",
+    help="Where the data lives: `sqlite:///path` for the embedded default, "
+    "`postgres://user:password@host:5432/name` at scale.",
+    required_in_production=True,
+    secret=True,
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write lock at
+    # the start of a transaction, so two writers queue instead of failing with "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str(
+    "REDIS_URL",
+    "",
+    help="Redis for the cache, sessions' cache and rate limits (e.g. `redis://127.0.0.1:6379/0`). "
+    "Empty: an in-process memory cache, fine for one process.",
+    secret=True,
+)
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- personal data -----------------------------------------------------------------------
+
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS",
+    [],
+    help="Keys that encrypt personal identifiers at rest, as `key_id:base64-key` items "
+    "(32-byte AES-256 keys). The first encrypts; the others still decrypt, so a key can be "
+    "rotated by putting a new one first and running `manage.py encryption_rotate`. "
+    "Generate one with `manage.py encryption_key`.",
+    required_in_production=True,
+    secret=True,
+)
+FIELD_BLIND_INDEX_KEY = env.str(
+    "FIELD_BLIND_INDEX_KEY",
+    "",
+    help="HMAC key (base64, 32 bytes) for blind indexes: exact lookups of encrypted values "
+    "(e.g. find an account by ID number) without decrypting. Changing it requires "
+    "`manage.py encryption_rotate --reindex`.",
+    required_in_production=True,
+    secret=True,
+)
+
+# --- background work ---------------------------------------------------------------------
+
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL",
+    "",
+    help="Broker for Celery workers and beat (`redis://…` or `amqp://…`). Empty: tasks run "
+    "in the web process (eagerly) and periodic jobs in its in-process runner.",
+    secret=True,
+)
+CELERY_RESULT_BACKEND = (
+    env.str(
+        "CELERY_RESULT_BACKEND",
+        "",
+        help="Where Celery keeps task results (e.g. `redis://127.0.0.1:6379/1`). Empty: none kept.",
+        secret=True,
+    )
+    or None
+)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs. Beat runs them at scale; `manage.py serve` runs them in-process otherwise.
+CELERY_BEAT_SCHEDULE = {
+    "calendar-sync": {
+        "task": "tongban.core.tasks.calendar_sync",
+        "schedule": crontab(hour="3", minute="17"),
+    },
+}
+PERIODIC_RUNNER = env.bool(
+    "TONGBAN_PERIODIC_RUNNER",
+    not CELERY_BROKER_URL,
+    help="Run periodic jobs in a thread of the web process started by `manage.py serve`. "
+    "On by default when no broker is configured; turn it off when Celery beat runs them.",
+)
+
+# --- files -------------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(
+    env.str(
+        "STATIC_ROOT",
+        str(VAR_DIR / "static"),
+        help="Folder `collectstatic` fills and the web process serves static files from.",
+    )
+)
+MEDIA_ROOT = Path(
+    env.str(
+        "MEDIA_ROOT",
+        str(VAR_DIR / "media"),
+        help="Folder for uploaded materials and issued documents in the embedded default. "
+        "Never inside the web root: files are served only through authorised views.",
+    )
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- language and time -------------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "tongban" / "locale"]
+USE_I18N = True
+# Every date a person sees and every deadline counts in China Standard Time.
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# --- security ----------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS",
+    31536000,
+    help="HSTS max-age sent in production (seconds). Only takes effect with the production "
+    "settings, which also redirect to HTTPS.",
+    minimum=0,
+)
+USE_X_FORWARDED_PROTO = env.bool(
+    "TONGBAN_BEHIND_TLS_PROXY",
+    False,
+    help="Trust the `X-Forwarded-Proto` header of a TLS-terminating proxy in front of the web "
+    "nodes. Turn on only when such a proxy strips that header from clients.",
+)
+if USE_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- logging -----------------------------------------------------------------------------
+
+LOG_LEVEL = env.str(
+    "LOG_LEVEL",
+    "INFO",
+    help="Lowest level written to the log: `DEBUG`, `INFO`, `WARNING` or `ERROR`. Logs are "
+    "JSON lines on standard error with the request id; personal data never goes into them.",
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "tongban.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "tongban.core.logging.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "celery": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

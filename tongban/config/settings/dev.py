@@ -1,0 +1,14 @@
+"""A developer's machine and `make run`: the embedded default with the demo city."""
+
+from tongban.config.settings.base import *  # noqa: F403
+from tongban.core.env import env
+
+DEBUG = DEBUG if env.is_set("DJANGO_DEBUG") else True  # noqa: F405
+DEMO_MODE = True
+
+# Development-only keys. They protect nothing: anyone can read them here.
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-0b6f2b6e4c1d4b8f9a7e3c5d2f1a0e9b"  # noqa: F405
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [  # noqa: F405
+    "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+]
+FIELD_BLIND_INDEX_KEY = FIELD_BLIND_INDEX_KEY or "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyLWJ5dGU="  # noqa: F405

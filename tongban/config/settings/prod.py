@@ -1,0 +1,26 @@
+"""Production: refuses to start without its secrets, and turns on every transport protection."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from tongban.config.settings.base import *  # noqa: F403
+from tongban.core.env import env
+
+_missing = sorted(
+    variable.name
+    for variable in env.variables.values()
+    if variable.required_in_production and not env.is_set(variable.name)
+)
+if _missing:
+    raise ImproperlyConfigured(
+        "Production settings need these environment variables: "
+        + ", ".join(_missing)
+        + " (see docs/configuration.md)."
+    )
+
+DEBUG = False
+DEMO_MODE = False
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,26 @@
+"""The test suite: fast hashing, no outside services unless a test asks for them."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from tongban.config.settings.base import *  # noqa: F403
+
+DEBUG = False
+DEMO_MODE = False
+SECRET_KEY = "test-only-insecure-key-5e1c0a7d9b3f4e2a8c6d0b1f3e5a7c9d"  # noqa: S105
+FIELD_ENCRYPTION_KEYS = ["test1:dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24="]
+FIELD_BLIND_INDEX_KEY = "dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0zMi1ieXQ="
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+PERIODIC_RUNNER = False
+# Each xdist worker gets its own media folder so parallel tests never share files.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"tongban-test-media-{os.getpid()}"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOG_LEVEL = "WARNING"
+LOGGING["root"] = {"handlers": ["stderr"], "level": LOG_LEVEL}  # noqa: F405
