@@ -92,3 +92,8 @@ def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
         "errors": {},
     }
     return _respond(request, payload, 500)
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Unknown paths under /api/ answer in the API's shape, not with an HTML page."""
+    return _respond(request, NotFound().payload(), 404)

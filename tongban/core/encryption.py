@@ -63,7 +63,7 @@ class AesGcmCipher:
         nonce, body = ciphertext[: self._nonce_length], ciphertext[self._nonce_length :]
         try:
             return AESGCM(key).decrypt(nonce, body, associated_data)
-        except InvalidTag as error:
+        except (InvalidTag, ValueError) as error:
             raise DecryptionFailed("the value was altered or the key is wrong") from error
 
 
@@ -82,8 +82,9 @@ class Key:
 
 
 def _b64decode(text: str) -> bytes:
-    padded = text + "=" * (-len(text) % 4)
-    return base64.urlsafe_b64decode(padded.replace("+", "-").replace("/", "_"))
+    """Decodes standard or URL-safe base64, padded or not; anything else is an error."""
+    standard = text.replace("-", "+").replace("_", "/")
+    return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
 
 
 def key_parse(spec: str) -> Key:

@@ -89,12 +89,14 @@ class Env:
         help: _Str,
         required_in_production: _Bool = False,
         secret: _Bool = False,
+        shown_default: _Str | None = None,
     ) -> _Str:
+        """``shown_default`` documents a default that depends on the machine (a path)."""
         return self._read(
             name,
             type_name="string",
             default=default,
-            shown_default=("(empty)" if default == "" else f"`{default}`"),
+            shown_default=shown_default or ("(empty)" if default == "" else f"`{default}`"),
             help=help,
             parse=lambda raw: raw,
             required_in_production=required_in_production,

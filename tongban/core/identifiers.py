@@ -8,6 +8,7 @@ after GB 32100-2015), not from hand-written arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,6 +39,11 @@ _CREDIT_CODE_REASONS = {
 }
 
 
+def _normalize(value: str) -> str:
+    # People type on Chinese input methods: full-width digits and stray spaces are common.
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+
+
 def _resident_id_error(reason: str) -> InvalidResidentIdNumber:
     return InvalidResidentIdNumber(
         errors={"id_number": [FieldError(f"id_number_{reason}", _RESIDENT_ID_REASONS[reason])]}
@@ -46,7 +52,7 @@ def _resident_id_error(reason: str) -> InvalidResidentIdNumber:
 
 def resident_id_number_validate(value: str, *, today: dt.date | None = None) -> str:
     """Returns the number in its stored form (no spaces, capital X) or raises with the reason."""
-    number = ric.compact(value or "").upper()
+    number = _normalize(value)
     if len(number) != 18:
         raise _resident_id_error("length")
     if not (number[:17].isdigit() and number[:17].isascii()) or not (
@@ -77,7 +83,7 @@ def resident_id_number_birth_date(value: str) -> dt.date:
 
 def credit_code_validate(value: str) -> str:
     """Returns the code in its stored form (no spaces, capitals) or raises with the reason."""
-    code = uscc.compact(value or "").upper()
+    code = _normalize(value)
     try:
         return str(uscc.validate(code))
     except stdnum_errors.InvalidLength:

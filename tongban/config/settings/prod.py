@@ -20,6 +20,10 @@ if _missing:
 DEBUG = False
 DEMO_MODE = False
 SECURE_SSL_REDIRECT = True
+# The load balancer's health checks and the Prometheus scraper talk to each node directly
+# over the private network, in plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -17,6 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 PERIODIC_RUNNER = False
 # Each xdist worker gets its own media folder so parallel tests never share files.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"tongban-test-media-{os.getpid()}"
+STATIC_ROOT = MEDIA_ROOT.parent / "tongban-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
