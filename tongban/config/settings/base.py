@@ -166,6 +166,19 @@ FIELD_BLIND_INDEX_KEY = env.str(
     secret=True,
 )
 
+# --- audit -------------------------------------------------------------------------------
+
+AUDIT_RETENTION_DAYS = env.int(
+    "TONGBAN_AUDIT_RETENTION_DAYS",
+    1095,
+    help="How many days audit events (including every read of someone's personal data) are "
+    "kept before the daily purge deletes them. At least 184 (six months, Cybersecurity Law "
+    "Art. 21); a smaller value is refused at start-up.",
+    # 184 days: the longest six calendar months. Kept equal to
+    # tongban.audit.constants.RETENTION_MINIMUM_DAYS (settings load before the apps).
+    minimum=184,
+)
+
 # --- background work ---------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str(
@@ -197,6 +210,14 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-sync": {
         "task": "tongban.core.tasks.calendar_sync",
         "schedule": crontab(hour="3", minute="17"),
+    },
+    "audit-events-seal": {
+        "task": "tongban.audit.tasks.audit_events_seal",
+        "schedule": 60.0,
+    },
+    "audit-events-purge": {
+        "task": "tongban.audit.tasks.audit_events_purge",
+        "schedule": crontab(hour="4", minute="7"),
     },
 }
 PERIODIC_RUNNER = env.bool(
