@@ -29,6 +29,19 @@ class User(AbstractUser):
     resident_id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     mobile = EncryptedTextField(_("mobile number"), blank=True, blind_index="mobile_index")
     mobile_index = models.CharField(max_length=64, blank=True, editable=False)
+    # Portal preferences follow the person from one browser to the next; the same choices are
+    # also kept in cookies for visitors who are not signed in.
+    elderly_mode = models.BooleanField(
+        _("elderly mode"),
+        default=False,
+        help_text=_("Larger text, higher contrast, bigger buttons and no motion."),
+    )
+    region_code = models.CharField(
+        _("region"),
+        max_length=12,
+        blank=True,
+        help_text=_("Administrative division code of the region the person chose in the portal."),
+    )
 
     class Meta:
         verbose_name = _("user")
