@@ -9,7 +9,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("tongban.web.urls")),
 ]
+
+# 404 and 403 use Django's handlers with the portal's 404.html and 403.html; the 500 page is
+# rendered with the request so it keeps the language and shows the request id.
+handler500 = "tongban.web.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += i18n_patterns(prefix_default_language=False)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.env import env
@@ -72,8 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tongban.core.metrics.RequestMetricsMiddleware",
     "tongban.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tongban.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tongban.web.context_processors.portal",
             ],
         },
     },
@@ -290,6 +295,64 @@ USE_X_FORWARDED_PROTO = env.bool(
 )
 if USE_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Pages post through htmx with the token from the page (hx-headers), so no script needs to
+# read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "tongban.web.views.csrf_failure"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# Scripts run only from our own origin or with the per-response nonce: no inline script, no
+# eval (htmx is configured without it), nothing from a CDN. Styles only from our files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Features no page of the platform uses are off for every origin. Opening one (the camera
+# for scanning a certificate's QR code, say) is a deliberate change here.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+
+# --- operations --------------------------------------------------------------------------
+
+METRICS_ALLOWED_NETWORKS = env.list(
+    "TONGBAN_METRICS_ALLOWED_NETWORKS",
+    [],
+    help="Networks (CIDR) from which `/metrics` may be read without a token, e.g. the "
+    "monitoring subnet `10.0.8.0/24`; everyone else gets 404. Never list the address of a "
+    "reverse proxy that forwards public traffic (127.0.0.1 when nginx runs on the same "
+    "machine). The development settings allow loopback.",
+)
+METRICS_TOKEN = env.str(
+    "TONGBAN_METRICS_TOKEN",
+    "",
+    help="Bearer token that also opens `/metrics` (`Authorization: Bearer …`) from any "
+    "address. Empty: only the allowed networks can read it.",
+    secret=True,
+)
 
 # --- logging -----------------------------------------------------------------------------
 
