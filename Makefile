@@ -16,7 +16,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 STATIC_SOURCES := $(shell find tongban -path '*/static/*' -type f 2>/dev/null)
 TEST_ARGS ?=
 
-.PHONY: run test check pytest bench lock messages config-doc clean
+.PHONY: run test check pytest bench screenshot lock messages config-doc clean
 
 ## run: the platform with the demo city on http://localhost:8000
 run: $(STAMPS)/base $(STAMPS)/debian-run $(MO_FILES) var/static/.collected
@@ -43,6 +43,10 @@ pytest: $(STAMPS)/dev $(MO_FILES)
 ## bench: throughput and latency as ratios to same-run baselines
 bench: $(STAMPS)/dev $(STAMPS)/debian-bench $(MO_FILES) var/static/.collected
 	$(BIN)/python -m benchmarks
+
+## screenshot: regenerate docs/images/portal.png (the portal, as the browser tests see it)
+screenshot: $(STAMPS)/dev $(STAMPS)/debian-test $(MO_FILES)
+	TONGBAN_UPDATE_SCREENSHOT=1 $(BIN)/pytest tests/e2e -n 1 -q -k screenshot
 
 ## lock: re-resolve requirements/*.in into hash-pinned lock files
 lock: $(STAMPS)/dev
