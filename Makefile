@@ -55,7 +55,7 @@ lock: $(STAMPS)/dev
 
 ## messages: extract translatable strings into the catalogs
 messages: $(STAMPS)/dev
-	cd tongban && ../$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --add-location file
+	cd tongban && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location file
 
 config-doc: $(STAMPS)/dev
 	DJANGO_SETTINGS_MODULE=tongban.config.settings.test $(MANAGE) config_doc
