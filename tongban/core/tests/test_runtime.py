@@ -56,6 +56,8 @@ def test_a_failing_job_does_not_stop_the_runner(caplog):
     assert "periodic job failed" in caplog.text
 
 
+# The page extends the portal shell, whose header reads the regions from the database.
+@pytest.mark.django_db
 def test_a_domain_error_on_a_page_renders_its_translated_message():
     def view(request: HttpRequest) -> HttpResponse:
         raise NotFound()
