@@ -1,0 +1,38 @@
+"""Creates the demo city 海川市 (make run calls it on every start; it is idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
+
+
+class Command(BaseCommand):
+    help = "Create the fictional demo city Haichuan (only in demo mode); safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "seed_demo creates fictional demo data and demo accounts, so it runs only in "
+                "demo mode: use the development settings or set TONGBAN_DEMO_MODE=true. "
+                "Never in production."
+            )
+        with transaction.atomic():
+            city = demo_city_build()
+        self.stdout.write(
+            f"Demo city 海川市 (Haichuan) ready: {city.residents_created} residents and "
+            f"{city.enterprises_created} enterprises added to the demo registries."
+        )
+        self.stdout.write(
+            f"Demo staff accounts (demo mode only). Password for all: {DEMO_PASSWORD}"
+        )
+        self.stdout.write(f"{'username':<24} {'TOTP secret':<34} role @ department")
+        for account in city.accounts:
+            self.stdout.write(
+                f"{account.username:<24} {account.totp_secret:<34} "
+                f"{account.role} @ {account.department}"
+            )
