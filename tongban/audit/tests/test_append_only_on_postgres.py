@@ -27,20 +27,15 @@ def sealed_event() -> AuditEvent:
     return event
 
 
-def refused(operation) -> bool:
-    try:
-        with transaction.atomic():
-            operation()
-    except IntegrityError as error:
-        assert "append-only" in str(error)
-        return True
-    return False
+def assert_refused(operation) -> None:
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        operation()
 
 
 @pytest.mark.django_db
 def test_postgres_refuses_to_update_an_event():
     event = sealed_event()
-    assert refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(purpose="altered"))
+    assert_refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(purpose="altered"))
     event.refresh_from_db()
     assert event.purpose == "review"
 
@@ -48,13 +43,13 @@ def test_postgres_refuses_to_update_an_event():
 @pytest.mark.django_db
 def test_postgres_refuses_to_update_an_unsealed_event_content():
     event = audit_event_record(kind=AuditEventKind.CHANGED, actor_id=ACTOR, purpose="review")
-    assert refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(purpose="altered"))
+    assert_refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(purpose="altered"))
 
 
 @pytest.mark.django_db
 def test_postgres_refuses_to_change_content_while_sealing():
     event = audit_event_record(kind=AuditEventKind.CHANGED, actor_id=ACTOR, purpose="review")
-    assert refused(
+    assert_refused(
         lambda: AuditEvent.objects.filter(pk=event.pk).update(
             seal_sequence=1,
             seal_previous_hash="0" * 64,
@@ -68,14 +63,14 @@ def test_postgres_refuses_to_change_content_while_sealing():
 @pytest.mark.django_db
 def test_postgres_refuses_to_reseal_a_sealed_event():
     event = sealed_event()
-    assert refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(seal_hash="b" * 64))
+    assert_refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(seal_hash="b" * 64))
     assert audit_chain_verify().intact
 
 
 @pytest.mark.django_db
 def test_postgres_refuses_to_delete_an_event():
     event = sealed_event()
-    assert refused(lambda: AuditEvent.objects.filter(pk=event.pk).delete())
+    assert_refused(lambda: AuditEvent.objects.filter(pk=event.pk).delete())
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -88,7 +83,7 @@ def test_postgres_refuses_a_purge_flag_delete_of_a_recent_event():
             cursor.execute("SELECT set_config('tongban.audit_purge', 'on', true)")
         AuditEvent.objects.filter(pk=event.pk).delete()
 
-    assert refused(delete_with_the_purge_flag)
+    assert_refused(delete_with_the_purge_flag)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -97,8 +92,8 @@ def test_postgres_refuses_to_update_or_delete_an_anchor():
     anchor = AuditChainAnchor.objects.create(
         sequence=5, hash="c" * 64, purged_count=5, cutoff=timezone.now()
     )
-    assert refused(lambda: AuditChainAnchor.objects.filter(pk=anchor.pk).update(hash="d" * 64))
-    assert refused(lambda: AuditChainAnchor.objects.filter(pk=anchor.pk).delete())
+    assert_refused(lambda: AuditChainAnchor.objects.filter(pk=anchor.pk).update(hash="d" * 64))
+    assert_refused(lambda: AuditChainAnchor.objects.filter(pk=anchor.pk).delete())
 
 
 @pytest.mark.django_db

@@ -24,14 +24,14 @@ def admin_client_for(client, administrator):
     "model", ["region", "departmenttype", "department", "servicehall", "staffposition"]
 )
 def test_every_organization_list_and_add_page_opens(admin_client_for, persona_departments, model):
-    ServiceHallFactory(region=persona_departments["district"])
+    ServiceHallFactory.create(region=persona_departments["district"])
     for view in ("changelist", "add"):
         response = admin_client_for.get(reverse(f"admin:organization_{model}_{view}"))
         assert response.status_code == 200
 
 
 def test_adding_a_region_in_the_admin_is_audited(admin_client_for, administrator):
-    city = RegionFactory(code="990200", level=RegionLevel.CITY)
+    city = RegionFactory.create(code="990200", level=RegionLevel.CITY)
     response = admin_client_for.post(
         reverse("admin:organization_region_add"),
         {"code": "990204", "name": "青石区", "level": "district", "parent": city.pk},
@@ -54,7 +54,7 @@ def test_adding_a_region_in_the_admin_is_audited(admin_client_for, administrator
     ],
 )
 def test_the_admin_rejects_a_bad_region_and_saves_nothing(admin_client_for, data, message):
-    city = RegionFactory(code="990200", level=RegionLevel.CITY)
+    city = RegionFactory.create(code="990200", level=RegionLevel.CITY)
     before = Region.objects.count()
     response = admin_client_for.post(
         reverse("admin:organization_region_add"), {**data, "parent": city.pk}

@@ -20,21 +20,29 @@ HEALTH = StandardDepartmentType.HEALTH
 
 @pytest.fixture
 def city():
-    province = RegionFactory(code="990000", name="测试省", level=RegionLevel.PROVINCE)
-    city = RegionFactory(code="990200", name="海川市", level=RegionLevel.CITY, parent=province)
+    province = RegionFactory.create(code="990000", name="测试省", level=RegionLevel.PROVINCE)
+    city = RegionFactory.create(
+        code="990200", name="海川市", level=RegionLevel.CITY, parent=province
+    )
     linjiang = district_of(city, 2, "临江区")
     street_of(linjiang, 1, "滨江街道")
     district_of(city, 3, "望潮区")
-    DepartmentFactory(
-        code="HC-MZJ", name="海川市民政局", type=DepartmentTypeFactory(code=CIVIL), region=city
+    DepartmentFactory.create(
+        code="HC-MZJ",
+        name="海川市民政局",
+        type=DepartmentTypeFactory.create(code=CIVIL),
+        region=city,
     )
-    DepartmentFactory(
-        code="LJ-MZJ", name="临江区民政局", type=DepartmentTypeFactory(code=CIVIL), region=linjiang
+    DepartmentFactory.create(
+        code="LJ-MZJ",
+        name="临江区民政局",
+        type=DepartmentTypeFactory.create(code=CIVIL),
+        region=linjiang,
     )
-    DepartmentFactory(
+    DepartmentFactory.create(
         code="P-WJW",
         name="测试省卫生健康委",
-        type=DepartmentTypeFactory(code=HEALTH),
+        type=DepartmentTypeFactory.create(code=HEALTH),
         region=province,
     )
     return city
@@ -65,11 +73,11 @@ def test_the_city_is_served_by_its_own_department(city):
 
 def test_a_unit_inside_a_department_never_answers_for_the_region(city):
     parent = department_responsible(department_type=CIVIL, region_code="990203")
-    DepartmentFactory(
+    DepartmentFactory.create(
         code="WC-MZ-UNIT",
         name="望潮区婚姻登记处",
-        type=DepartmentTypeFactory(code=CIVIL),
-        region=RegionFactory(code="990203"),
+        type=DepartmentTypeFactory.create(code=CIVIL),
+        region=RegionFactory.create(code="990203"),
         parent=parent,
     )
     assert department_resolve(department_type=CIVIL, region_code="990203").code == "HC-MZJ"

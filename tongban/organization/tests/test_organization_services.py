@@ -28,12 +28,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def city():
-    return RegionFactory(code="990200", name="海川市", level=RegionLevel.CITY)
+    return RegionFactory.create(code="990200", name="海川市", level=RegionLevel.CITY)
 
 
 @pytest.fixture
 def district(city):
-    return RegionFactory(code="990202", name="临江区", level=RegionLevel.DISTRICT, parent=city)
+    return RegionFactory.create(
+        code="990202", name="临江区", level=RegionLevel.DISTRICT, parent=city
+    )
 
 
 def test_region_create_records_who_created_it(administrator, city):
@@ -80,7 +82,7 @@ def test_region_create_rejects_a_duplicate_code(city):
 
 
 def test_a_region_may_not_have_two_top_level_departments_of_one_type(city):
-    civil = DepartmentTypeFactory(code=StandardDepartmentType.CIVIL_AFFAIRS)
+    civil = DepartmentTypeFactory.create(code=StandardDepartmentType.CIVIL_AFFAIRS)
     first = department_create(
         actor_id=None, code="HC-MZJ", name="海川市民政局", department_type=civil, region=city
     )
@@ -107,7 +109,7 @@ def test_department_create_rejects_a_bad_code(city, code):
             actor_id=None,
             code=code,
             name="部门",
-            department_type=DepartmentTypeFactory(),
+            department_type=DepartmentTypeFactory.create(),
             region=city,
         )
     assert "code" in caught.value.errors
@@ -115,8 +117,8 @@ def test_department_create_rejects_a_bad_code(city, code):
 
 
 def test_a_department_cannot_be_inside_itself(city):
-    outer = DepartmentFactory(code="OUTER", region=city)
-    inner = DepartmentFactory(code="INNER", region=city, parent=outer, type=outer.type)
+    outer = DepartmentFactory.create(code="OUTER", region=city)
+    inner = DepartmentFactory.create(code="INNER", region=city, parent=outer, type=outer.type)
     outer.parent = inner
     with pytest.raises(Exception, match="cannot be inside itself"):
         outer.full_clean()
@@ -161,21 +163,21 @@ def test_service_hall_create_rejects_impossible_hours_and_writes_nothing(distric
 
 @pytest.mark.parametrize("number", ["", "a01", "A 01", "A01234567890"])
 def test_window_create_rejects_a_bad_number(district, number):
-    hall = ServiceHallFactory(region=district)
+    hall = ServiceHallFactory.create(region=district)
     with pytest.raises(InvalidInput) as caught:
         window_create(
             actor_id=None,
             hall=hall,
             number=number,
             name="窗口",
-            department=DepartmentFactory(region=district),
+            department=DepartmentFactory.create(region=district),
         )
     assert "number" in caught.value.errors
 
 
 def test_window_numbers_are_unique_within_a_hall(district):
-    hall = ServiceHallFactory(region=district)
-    department = DepartmentFactory(region=district)
+    hall = ServiceHallFactory.create(region=district)
+    department = DepartmentFactory.create(region=district)
     window_create(actor_id=None, hall=hall, number="A01", name="一号", department=department)
     with pytest.raises(InvalidInput):
         window_create(actor_id=None, hall=hall, number="A01", name="又一号", department=department)

@@ -76,9 +76,9 @@ def test_the_demo_registries_hold_a_thousand_valid_residents_and_two_hundred_ent
     assert any("𠇔" in name for name in rare)
     assert any("堃" in name for name in rare)
 
-    deceased = [r for r in residents if r.deceased_on]
+    deceased = [(r.birth_date, r.deceased_on) for r in residents if r.deceased_on is not None]
     assert 3 <= len(deceased) <= 100
-    assert all(r.birth_date < r.deceased_on <= REFERENCE_DATE for r in deceased)
+    assert all(born < died <= REFERENCE_DATE for born, died in deceased)
     assert not DemoResidentIdCard.objects.filter(resident__deceased_on__isnull=False).exists()
 
     heads = [r for r in residents if r.relation_to_head == HouseholdRelation.HEAD]

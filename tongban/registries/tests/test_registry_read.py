@@ -40,7 +40,7 @@ def reader(clerk):
 
 @pytest.fixture
 def resident():
-    return DemoResidentFactory(name="林𠇔")
+    return DemoResidentFactory.create(name="林𠇔")
 
 
 def reads_of(identifier):
@@ -69,7 +69,7 @@ def test_reading_a_resident_returns_the_record_and_logs_who_why_and_which_fields
 
 
 def test_every_member_of_a_household_read_is_audited(reader, resident):
-    spouse = DemoResidentFactory(household=resident.household, sex="female", name="陈堃")
+    spouse = DemoResidentFactory.create(household=resident.household, sex="female", name="陈堃")
     records = registry_read(
         source=POPULATION,
         query=HouseholdMembersOf(resident.id_number),
@@ -82,7 +82,7 @@ def test_every_member_of_a_household_read_is_audited(reader, resident):
 
 
 def test_reading_a_resident_id_card_is_audited(reader):
-    card = DemoResidentIdCardFactory()
+    card = DemoResidentIdCardFactory.create()
     [record] = registry_read(
         source=POPULATION,
         query=ResidentIdCardByIdNumber(card.resident.id_number),
@@ -97,7 +97,7 @@ def test_reading_a_resident_id_card_is_audited(reader):
 
 
 def test_reading_an_enterprise_audits_the_enterprise_and_its_representative(reader):
-    enterprise = DemoEnterpriseFactory()
+    enterprise = DemoEnterpriseFactory.create()
     representative = enterprise.legal_representative
     [record] = registry_read(
         source=ENTERPRISE,
@@ -116,7 +116,7 @@ def test_reading_an_enterprise_audits_the_enterprise_and_its_representative(read
 
 
 def test_enterprises_are_found_by_their_representative(reader):
-    enterprise = DemoEnterpriseFactory()
+    enterprise = DemoEnterpriseFactory.create()
     records = registry_read(
         source=ENTERPRISE,
         query=EnterprisesRepresentedBy(enterprise.legal_representative.id_number),
@@ -160,7 +160,7 @@ def test_the_platform_itself_may_read_with_a_purpose(resident):
     ],
 )
 def test_every_query_of_every_source_is_audited_with_its_purpose(reader, resident, source, query):
-    DemoResidentIdCardFactory(resident=resident)
+    DemoResidentIdCardFactory.create(resident=resident)
     registry_read(source=source, query=query(resident), reader=reader, purpose=PURPOSE)
     events = reads_of(resident.id_number)
     assert len(events) == 1

@@ -43,7 +43,7 @@ def snapshot():
     for model in SNAPSHOT_MODELS:
         stamp = "last_login" if model is User else "updated_at"
         rows[model.__name__] = sorted(
-            (str(pk), str(value)) for pk, value in model.objects.values_list("pk", stamp)
+            (str(pk), str(value)) for pk, value in model._default_manager.values_list("pk", stamp)
         )
     rows["passwords"] = sorted(User.objects.values_list("username", "password"))
     return rows
