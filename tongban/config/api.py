@@ -37,7 +37,10 @@ def _respond(request: HttpRequest, payload: ErrorPayload, status: int) -> HttpRe
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return _respond(request, error.payload(), error.status)
+    response = _respond(request, error.payload(), error.status)
+    for header, value in error.headers().items():
+        response[header] = value
+    return response
 
 
 def _field_name(location: tuple[object, ...]) -> str:

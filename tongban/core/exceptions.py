@@ -66,6 +66,10 @@ class DomainError(Exception):
         text = str(self.message)
         return text % self.params if self.params else text
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response carries (e.g. ``Retry-After``); none by default."""
+        return {}
+
     def payload(self) -> ErrorPayload:
         return {
             "code": self.code,

@@ -50,9 +50,12 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        return render(
+        response = render(
             request,
             "core/domain_error.html",
             {"error": exception, "message": exception.translated_message()},
             status=exception.status,
         )
+        for header, value in exception.headers().items():
+            response[header] = value
+        return response

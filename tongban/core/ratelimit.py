@@ -47,6 +47,9 @@ class TooManyAttempts(RateLimited):
         self.retry_after = retry_after
         super().__init__(params={"seconds": retry_after})
 
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
 
 @dataclass(frozen=True)
 class RateLimit:

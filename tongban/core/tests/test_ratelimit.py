@@ -119,3 +119,18 @@ def test_the_view_decorator_counts_posts_by_client_address() -> None:
 def test_a_rule_without_a_positive_limit_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="positive"):
         RateLimit(scope="broken", limit=0, window=60)
+
+
+@pytest.mark.django_db
+def test_a_refused_page_says_when_to_come_back():
+    from django.test import RequestFactory
+
+    from tongban.core.middleware import DomainErrorMiddleware
+
+    request = RequestFactory().get("/")
+    response = DomainErrorMiddleware(lambda r: None).process_exception(  # type: ignore[arg-type]
+        request, TooManyAttempts(retry_after=7)
+    )
+    assert response is not None
+    assert response.status_code == 429
+    assert response["Retry-After"] == "7"

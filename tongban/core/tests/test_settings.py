@@ -26,7 +26,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # The browser tests allow async-unsafe calls in their process; a deployment never does.
+    ignored = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean["DJANGO_SETTINGS_MODULE"] = "tongban.config.settings.prod"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
