@@ -35,7 +35,9 @@ def test_apps_import_only_the_public_modules_of_other_apps():
                 continue
             first = imported_rest.split(".")[0]
             if imported_app == "core":
-                allowed = first not in CORE_PRIVATE or (in_tests and imported_rest in TEST_ONLY_PUBLIC)
+                allowed = first not in CORE_PRIVATE or (
+                    in_tests and imported_rest in TEST_ONLY_PUBLIC
+                )
             else:
                 allowed = imported_rest in PUBLIC_MODULES or (
                     in_tests and imported_rest in TEST_ONLY_PUBLIC

@@ -1,12 +1,11 @@
-from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
-from tongban.config.api import api
+from tongban.config.api import api, api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("tongban.web.urls")),
@@ -15,6 +14,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # 404 and 403 use Django's handlers with the portal's 404.html and 403.html; the 500 page is
 # rendered with the request so it keeps the language and shows the request id.
 handler500 = "tongban.web.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += i18n_patterns(prefix_default_language=False)

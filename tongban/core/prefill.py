@@ -44,8 +44,12 @@ class PrefilledValue:
 
 
 class PrefillSource(Protocol):
-    key: str
-    label: str | Promise
+    # Read-only in the protocol, so a plain class attribute of a narrower type satisfies it.
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str | Promise: ...
 
     def fields(self) -> Sequence[PrefillField]:
         """The values this source can provide, for the form designer's prefill picker."""

@@ -115,6 +115,7 @@ TEMPLATES = [
 DATABASE_URL = env.str(
     "DATABASE_URL",
     f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}",
+    shown_default="`sqlite:///<project>/var/tongban.sqlite3`",
     help="Where the data lives: `sqlite:///path` for the embedded default, "
     "`postgres://user:password@host:5432/name` at scale.",
     required_in_production=True,
@@ -239,6 +240,7 @@ STATIC_ROOT = Path(
     env.str(
         "STATIC_ROOT",
         str(VAR_DIR / "static"),
+        shown_default="`<project>/var/static`",
         help="Folder `collectstatic` fills and the web process serves static files from.",
     )
 )
@@ -246,6 +248,7 @@ MEDIA_ROOT = Path(
     env.str(
         "MEDIA_ROOT",
         str(VAR_DIR / "media"),
+        shown_default="`<project>/var/media`",
         help="Folder for uploaded materials and issued documents in the embedded default. "
         "Never inside the web root: files are served only through authorised views.",
     )

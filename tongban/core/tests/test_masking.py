@@ -29,7 +29,14 @@ def test_it_keeps_the_first_three_and_last_four_characters_of_an_id_number():
 
 @pytest.mark.parametrize(
     ("value", "masked"),
-    [("张三", "张*"), ("张三丰", "张*丰"), ("欧阳娜娜", "欧**娜"), ("𠇔", "*"), ("李𠇔", "李*"), ("", "")],
+    [
+        ("张三", "张*"),
+        ("张三丰", "张*丰"),
+        ("欧阳娜娜", "欧**娜"),
+        ("𠇔", "*"),
+        ("李𠇔", "李*"),
+        ("", ""),
+    ],
 )
 def test_it_masks_names_by_character(value, masked):
     assert mask_name(value) == masked

@@ -46,7 +46,7 @@ def test_override_restores_the_previous_entry():
     assert "new" not in registry
 
 
-class Registry_:
+class PopulationSource:
     key = "population"
     label = "the population registry"
 
@@ -54,11 +54,13 @@ class Registry_:
         return [PrefillField("name", "Name")]
 
     def values(self, *, subject, keys):
-        return {"name": PrefilledValue("王小明", self.label, editable=False)} if "name" in keys else {}
+        return (
+            {"name": PrefilledValue("王小明", self.label, editable=False)} if "name" in keys else {}
+        )
 
 
 def test_a_prefill_source_answers_for_a_subject():
-    with prefill_sources.override("population", Registry_()):
+    with prefill_sources.override("population", PopulationSource()):
         subject = PrefillSubject(PERSON, None, PERSON, purpose="application form")
         values = prefill_sources["population"].values(subject=subject, keys=["name"])
     assert values["name"].editable is False
@@ -75,8 +77,9 @@ class Cases:
 
 
 def test_personal_data_and_deletion_obstacles_are_collected_from_every_provider():
-    with personal_data_providers.override("cases", Cases()), deletion_vetoes.override(
-        "cases", Cases()
+    with (
+        personal_data_providers.override("cases", Cases()),
+        deletion_vetoes.override("cases", Cases()),
     ):
         assert [r.count for r in personal_data_collect(person_id=PERSON)] == [2]
         assert [o.code for o in deletion_obstacles_collect(person_id=PERSON)] == ["case_open"]
@@ -92,7 +95,9 @@ class Resolver:
 def test_jurisdiction_resolves_through_the_installed_resolver():
     jurisdiction_resolver_install(Resolver())
     try:
-        assert department_resolve(department_type="civil_affairs", region_code="990101").code == "D1"
+        assert (
+            department_resolve(department_type="civil_affairs", region_code="990101").code == "D1"
+        )
         with pytest.raises(NoJurisdiction):
             department_resolve(department_type="taxation", region_code="990101")
     finally:
@@ -135,7 +140,12 @@ def test_a_hook_fired_on_commit_waits_for_the_commit_and_survives_a_failing_rece
         hook.fire_on_commit("done")
         assert calls == []
     assert calls == ["done"]
-    with pytest.raises(ZeroDivisionError), transaction.atomic():
-        hook.fire_on_commit("rolled back")
-        1 / 0  # noqa: B018
+
+    def fire_then_fail() -> None:
+        with transaction.atomic():
+            hook.fire_on_commit("rolled back")
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fire_then_fail()
     assert calls == ["done"]

@@ -128,7 +128,7 @@ def test_a_refused_page_says_when_to_come_back():
     from tongban.core.middleware import DomainErrorMiddleware
 
     request = RequestFactory().get("/")
-    response = DomainErrorMiddleware(lambda r: None).process_exception(  # type: ignore[arg-type]
+    response = DomainErrorMiddleware(HttpResponse).process_exception(
         request, TooManyAttempts(retry_after=7)
     )
     assert response is not None

@@ -18,7 +18,9 @@ from tongban.core.periodic import PeriodicRunner
 
 
 def test_log_lines_are_json_with_the_request_id():
-    record = logging.LogRecord("tongban.test", logging.INFO, __file__, 1, "case %s saved", ("c1",), None)
+    record = logging.LogRecord(
+        "tongban.test", logging.INFO, __file__, 1, "case %s saved", ("c1",), None
+    )
     record.case_id = "c1"
     token = request_id_var.set("req-123456")
     try:

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tongban.core.exceptions import InvalidInput
 from tongban.core.models import CalendarDay, CalendarYear
 from tongban.core.selectors import working_calendar_get
 from tongban.core.services import calendar_changed, calendar_sync, holiday_schedule_enter
-from tongban.core.exceptions import InvalidInput
 from tongban.core.working_days import (
     ScheduledDay,
     WorkingCalendar,
@@ -267,9 +267,10 @@ def test_periods_add_up(calendar, start, first, second):
 
 @given(start=days_in_range, days=st.integers(0, 200))
 def test_a_longer_period_never_ends_earlier(calendar, start, days):
-    assert add_working_days(calendar, start, days).day <= add_working_days(
-        calendar, start, days + 1
-    ).day
+    assert (
+        add_working_days(calendar, start, days).day
+        <= add_working_days(calendar, start, days + 1).day
+    )
 
 
 @given(start=days_in_range, end=days_in_range)
