@@ -66,11 +66,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMPS)/base: requirements/base.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/base.txt
 	mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/dev: requirements/dev.txt $(STAMPS)/base
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
 $(STAMPS)/debian-%: bin/debian-packages | $(VENV)/bin/python

@@ -27,6 +27,14 @@ class PeriodicRunner(threading.Thread):
     def __init__(self, app: Celery, beat_schedule: Mapping[str, Mapping[str, Any]]) -> None:
         super().__init__(name="periodic-runner", daemon=True)
         self.app = app
+        # Celery discovers the apps' tasks lazily (a worker does it at boot); the runner must
+        # too, or every job of an app nobody has imported yet would be "not registered".
+        app.loader.import_default_modules()
+        unknown = sorted(
+            entry["task"] for entry in beat_schedule.values() if entry["task"] not in app.tasks
+        )
+        if unknown:
+            raise LookupError(f"periodic jobs name tasks that do not exist: {unknown}")
         self.entries: dict[str, tuple[str, BaseSchedule]] = {}
         for name, entry in beat_schedule.items():
             every = entry["schedule"]

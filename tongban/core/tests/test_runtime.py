@@ -17,6 +17,11 @@ from tongban.core.middleware import DomainErrorMiddleware
 from tongban.core.periodic import PeriodicRunner
 
 
+@current_app.task(name="tongban.core.tests.failing_job")
+def failing_job() -> None:
+    raise RuntimeError("the job broke")
+
+
 def test_log_lines_are_json_with_the_request_id():
     record = logging.LogRecord(
         "tongban.test", logging.INFO, __file__, 1, "case %s saved", ("c1",), None
@@ -49,13 +54,27 @@ def test_the_periodic_runner_runs_a_job_when_it_is_due():
     assert 1.0 <= wait <= 60.0
 
 
+def test_the_runner_finds_every_task_of_the_beat_schedule():
+    from django.conf import settings
+
+    runner = PeriodicRunner(current_app, settings.CELERY_BEAT_SCHEDULE)
+    assert set(runner.entries) == set(settings.CELERY_BEAT_SCHEDULE)
+    assert all(task in current_app.tasks for task, _schedule in runner.entries.values())
+
+
+def test_the_runner_refuses_a_schedule_naming_an_unknown_task():
+    with pytest.raises(LookupError, match="tongban.no.such.task"):
+        PeriodicRunner(current_app, {"x": {"task": "tongban.no.such.task", "schedule": 1.0}})
+
+
 @pytest.mark.django_db
-def test_a_failing_job_does_not_stop_the_runner(caplog):
-    runner = PeriodicRunner(
-        current_app, {"missing": {"task": "tongban.no.such.task", "schedule": 0.01}}
-    )
-    runner._run("missing", "tongban.no.such.task")
-    assert "periodic job failed" in caplog.text
+def test_a_failing_job_does_not_stop_the_runner(capfd):
+    job = {"task": "tongban.core.tests.failing_job", "schedule": 0.01}
+    runner = PeriodicRunner(current_app, {"broken": job})
+    runner._run("broken", "tongban.core.tests.failing_job")  # logs instead of raising
+    logged = json.loads(capfd.readouterr().err.strip().splitlines()[-1])
+    assert logged["message"] == "periodic job failed"
+    assert logged["job"] == "broken"
 
 
 # The page extends the portal shell, whose header reads the regions from the database.
