@@ -63,7 +63,7 @@ def test_the_runner_finds_every_task_of_the_beat_schedule():
 
 
 def test_the_runner_refuses_a_schedule_naming_an_unknown_task():
-    with pytest.raises(LookupError, match="tongban.no.such.task"):
+    with pytest.raises(LookupError, match=r"tongban\.no\.such\.task"):
         PeriodicRunner(current_app, {"x": {"task": "tongban.no.such.task", "schedule": 1.0}})
 
 
