@@ -25,12 +25,26 @@ CHINA = ZoneInfo("Asia/Shanghai")
 # (全国年节及纪念日放假办法, in force 2025-01-01): New Year's Day 1 day, Labour Day 2 days,
 # National Day 3 days. The lunar holidays move every year, so a provisional year lacks them.
 FIXED_DATE_HOLIDAYS: dict[tuple[int, int], str] = {
-    (1, 1): "New Year's Day",
-    (5, 1): "Labour Day",
-    (5, 2): "Labour Day",
-    (10, 1): "National Day",
-    (10, 2): "National Day",
-    (10, 3): "National Day",
+    (1, 1): "元旦",
+    (5, 1): "劳动节",
+    (5, 2): "劳动节",
+    (10, 1): "国庆节",
+    (10, 2): "国庆节",
+    (10, 3): "国庆节",
+}
+
+
+# The official names of the holidays, as the State Council's notices print them; the
+# chinese-calendar package names them in English.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
 
@@ -157,11 +171,11 @@ def chinese_calendar_schedule() -> dict[int, list[ScheduledDay]]:
     schedule: dict[int, list[ScheduledDay]] = {}
     for day, holiday in constants.holidays.items():
         schedule.setdefault(day.year, []).append(
-            ScheduledDay(day=day, is_holiday=True, name=str(holiday))
+            ScheduledDay(day=day, is_holiday=True, name=HOLIDAY_NAMES.get(holiday, holiday))
         )
     for day, holiday in constants.workdays.items():
         schedule.setdefault(day.year, []).append(
-            ScheduledDay(day=day, is_holiday=False, name=str(holiday))
+            ScheduledDay(day=day, is_holiday=False, name=HOLIDAY_NAMES.get(holiday, holiday))
         )
     for days in schedule.values():
         days.sort(key=lambda d: d.day)

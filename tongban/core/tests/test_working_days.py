@@ -191,6 +191,7 @@ def test_the_migration_seeds_every_year_the_package_knows():
     assert set(schedule) <= official
     assert {2025, 2026} <= official
     assert CalendarDay.objects.filter(day=D(2026, 2, 28), kind="make_up_working_day").exists()
+    assert CalendarDay.objects.get(day=D(2026, 2, 17)).name == "春节"
 
 
 @pytest.mark.django_db
