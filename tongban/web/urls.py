@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern] = [
     # Operations: unversioned, without a trailing slash, where probes and scrapers expect them.
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+    # Browsers and the admin ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -6,9 +6,17 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -142,3 +150,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:
         logger.exception("the 500 page could not be rendered")
         return HttpResponse(_LAST_RESORT_500, status=500)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers (and the admin's pages) ask for /favicon.ico whatever a page links to."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))

@@ -90,3 +90,9 @@ def test_metrics_open_with_the_bearer_token_from_anywhere(client: Client, settin
 
 def test_metrics_are_closed_by_default_outside_development(client: Client) -> None:
     assert client.get("/metrics").status_code == 404
+
+
+def test_the_favicon_is_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("web/favicon.svg")
