@@ -66,9 +66,11 @@ INSTALLED_APPS = [
     # Tongban's apps, from the lowest layer up (DESIGN.md §4).
     "tongban.core",
     "tongban.audit",
+    "tongban.notifications",
     "tongban.organization",
     "tongban.registries",
     "tongban.accounts",
+    "tongban.workflow",
     "tongban.web",
 ]
 
