@@ -58,6 +58,7 @@ messages: $(STAMPS)/dev
 	cd tongban && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location file
 	# The msgids are English: the English catalog repeats them, so it is complete by construction.
 	msgen --force-po -o tongban/locale/en/LC_MESSAGES/django.po tongban/locale/en/LC_MESSAGES/django.po
+	bin/po-header $(PO_FILES)
 
 config-doc: $(STAMPS)/dev
 	DJANGO_SETTINGS_MODULE=tongban.config.settings.test $(MANAGE) config_doc
