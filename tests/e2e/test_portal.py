@@ -67,7 +67,7 @@ def test_the_elderly_switch_works_without_javascript_and_is_remembered(visit) ->
     browser = visit()
     page = browser.open("/")
 
-    page.get_by_role("button", name="长辈版").click()
+    page.get_by_role("button", name="长辈模式").click()
     page.wait_for_load_state()
 
     assert page.get_attribute("html", "class") == "elderly"

@@ -12,7 +12,7 @@ def test_elderly_mode_is_off_for_a_new_visitor(client: Client) -> None:
     html = client.get("/").content.decode()
 
     assert 'class="elderly"' not in html
-    assert "长辈版" in html
+    assert "长辈模式" in html
 
 
 def test_elderly_mode_is_remembered_by_the_browser(client: Client) -> None:
