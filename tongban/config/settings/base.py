@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.audit.tasks.audit_events_purge",
         "schedule": crontab(hour="4", minute="7"),
     },
+    "workflow-task-deadlines-check": {
+        "task": "tongban.workflow.tasks.task_deadlines_check",
+        "schedule": 300.0,
+    },
 }
 PERIODIC_RUNNER = env.bool(
     "TONGBAN_PERIODIC_RUNNER",
