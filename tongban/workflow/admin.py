@@ -4,7 +4,7 @@ from tongban.workflow.models import HumanTask, ProcessDefinition, ProcessInstanc
 
 
 @admin.register(ProcessDefinition)
-class ProcessDefinitionAdmin(admin.ModelAdmin):
+class ProcessDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["key", "version", "name", "created_at"]
     search_fields = ["key", "name"]
     readonly_fields = ["key", "version", "name", "process_id", "bpmn", "digest"]
@@ -18,7 +18,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessInstance)
-class ProcessInstanceAdmin(admin.ModelAdmin):
+class ProcessInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["definition", "subject_type", "subject_id", "status", "outcome", "created_at"]
     list_filter = ["status"]
     search_fields = ["subject_id"]
@@ -29,7 +29,7 @@ class ProcessInstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(HumanTask)
-class HumanTaskAdmin(admin.ModelAdmin):
+class HumanTaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "department", "role", "status", "due_date", "created_at"]
     list_filter = ["status", "role"]
 

@@ -55,7 +55,9 @@ class ProcessInstance(BaseModel):
         _("status"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
     )
     outcome = models.CharField(_("outcome"), max_length=64, blank=True)
-    state = models.JSONField(_("engine state"), default=dict)
+    # Text, not JSON: PostgreSQL's jsonb reorders keys, and the engine's state depends on the
+    # order of its task map (which branch's data a join passes on).
+    state = models.TextField(_("engine state"), default="{}")
     # The earliest moment a waiting timer is due: the deadline job loads only these instances.
     next_timer_at = models.DateTimeField(_("next timer at"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)

@@ -95,7 +95,7 @@ def process_diagram_svg(*, instance: ProcessInstance) -> str:
     stored = instance.definition
     definition = definition_parse_cached(stored.bpmn.encode(), stored.digest)
     states: dict[str, str] = {}
-    if instance.state:
+    if instance.state and instance.state != "{}":
         workflow = runtime.workflow_load(
             instance.state, definition, runtime.RestrictedScriptEngine(_no_service)
         )

@@ -86,20 +86,27 @@ class RestrictedScriptEngine(PythonScriptEngine):
         return json.dumps(result, ensure_ascii=False, default=str)
 
 
-def workflow_create(definition: Definition, engine: RestrictedScriptEngine) -> BpmnWorkflow:
-    return BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
+def workflow_create(
+    definition: Definition, engine: RestrictedScriptEngine, data: dict[str, Any]
+) -> BpmnWorkflow:
+    """A new run whose first task carries ``data`` (tasks pass their data on to the next)."""
+    workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    return workflow
 
 
-def workflow_dump(workflow: BpmnWorkflow) -> dict[str, Any]:
+def workflow_dump(workflow: BpmnWorkflow) -> str:
     state: dict[str, Any] = SERIALIZER.to_dict(workflow)
     state.pop("spec", None)
     state.pop("subprocess_specs", None)
-    return state
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
 
 def workflow_load(
-    state: dict[str, Any], definition: Definition, engine: RestrictedScriptEngine
+    text: str, definition: Definition, engine: RestrictedScriptEngine
 ) -> BpmnWorkflow:
+    state = json.loads(text)
     fresh = SERIALIZER.to_dict(BpmnWorkflow(definition.spec, definition.subprocess_specs))
     restored: BpmnWorkflow = SERIALIZER.from_dict(
         {**state, "spec": fresh["spec"], "subprocess_specs": fresh["subprocess_specs"]}

@@ -223,8 +223,7 @@ def process_start(
     )
     instance.save()
     engine = _engine_for(instance)
-    workflow = runtime.workflow_create(parsed, engine)
-    workflow.data.update(_clean_data(data, "data"))
+    workflow = runtime.workflow_create(parsed, engine, _clean_data(data, "data"))
     try:
         workflow.do_engine_steps()
     except (SpiffWorkflowException, KeyError, ValueError, TypeError) as error:

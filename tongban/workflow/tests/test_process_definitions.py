@@ -19,8 +19,13 @@ HEAD = (
 )
 
 
+END = "</bpmn:definitions>"
+
+
 def process(body: str) -> str:
-    return f'{HEAD}<bpmn:process id="p" isExecutable="true">{body}</bpmn:process></bpmn:definitions>'
+    return (
+        f'{HEAD}<bpmn:process id="p" isExecutable="true">{body}</bpmn:process></bpmn:definitions>'
+    )
 
 
 def flow_with_condition(condition: str) -> str:
@@ -66,7 +71,9 @@ def test_a_safe_condition_is_accepted(city):
     ],
 )
 def test_an_unsafe_or_unparseable_condition_is_refused_with_its_element(city, condition):
-    assert codes(flow_with_condition(condition.replace("<", "&lt;"))) == [("f2", "unsafe_expression")]
+    assert codes(flow_with_condition(condition.replace("<", "&lt;"))) == [
+        ("f2", "unsafe_expression")
+    ]
 
 
 def test_a_script_task_is_refused(city):
@@ -102,7 +109,8 @@ def test_an_unknown_handler_is_refused(city):
 
 def test_a_lane_naming_an_unknown_department_type_is_refused(city):
     body = (
-        '<bpmn:laneSet id="lanes"><bpmn:lane id="lane_x" tongban:departmentType="ministry_of_magic" '
+        '<bpmn:laneSet id="lanes"><bpmn:lane id="lane_x" '
+        'tongban:departmentType="ministry_of_magic" '
         'tongban:role="case_officer"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>'
         '</bpmn:laneSet><bpmn:startEvent id="start"/><bpmn:userTask id="review"/>'
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>'
