@@ -272,6 +272,11 @@ def main() -> None:
     )
     print()
     print(_table(results))
+    print()
+    print("In-process, one transaction per operation (benchmarks/workflow.py):")
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.workflow"], cwd=ROOT, env=environment, check=True
+    )
 
 
 if __name__ == "__main__":
