@@ -92,6 +92,8 @@ class Definition:
     allowed_outcomes: dict[str, tuple[str, ...]]
     layout: Layout
     service_handlers: dict[str, str] = field(default_factory=dict)
+    # The spec as the serializer writes it, made once per process on first load.
+    spec_json: str | None = None
 
 
 class DefinitionRefused(Exception):

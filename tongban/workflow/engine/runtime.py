@@ -107,10 +107,13 @@ def workflow_load(
     text: str, definition: Definition, engine: RestrictedScriptEngine
 ) -> BpmnWorkflow:
     state = json.loads(text)
-    fresh = SERIALIZER.to_dict(BpmnWorkflow(definition.spec, definition.subprocess_specs))
-    restored: BpmnWorkflow = SERIALIZER.from_dict(
-        {**state, "spec": fresh["spec"], "subprocess_specs": fresh["subprocess_specs"]}
-    )
+    if definition.spec_json is None:
+        fresh = SERIALIZER.to_dict(BpmnWorkflow(definition.spec, definition.subprocess_specs))
+        definition.spec_json = json.dumps(
+            {"spec": fresh["spec"], "subprocess_specs": fresh["subprocess_specs"]}
+        )
+    # Parsed afresh each time: restoring consumes the dictionaries it is given.
+    restored: BpmnWorkflow = SERIALIZER.from_dict({**state, **json.loads(definition.spec_json)})
     restored.script_engine = engine
     return restored
 
