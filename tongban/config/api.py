@@ -19,6 +19,7 @@ from tongban.core.exceptions import (
     NotFound,
 )
 from tongban.core.logging import current_request_id
+from tongban.notifications.api import router as notifications_router
 from tongban.workflow.api import router as workflow_router
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/", notifications_router)
 api.add_router("/", workflow_router)
 
 

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("tongban.notifications.urls")),
     path("", include("tongban.web.urls")),
 ]
 

@@ -6,3 +6,14 @@ class NotificationsConfig(AppConfig):
     name = "tongban.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from tongban.notifications.plugins import channel_senders, sms_gateways
+        from tongban.notifications.plugins.demo import DemoSmsGateway
+        from tongban.notifications.plugins.email import EmailSender
+        from tongban.notifications.plugins.sms import SmsSender
+        from tongban.notifications.plugins.webpush import WebPushSender
+
+        for sender in (EmailSender(), SmsSender(), WebPushSender()):
+            channel_senders.register(sender.channel, sender)
+        sms_gateways.register(DemoSmsGateway.key, DemoSmsGateway())

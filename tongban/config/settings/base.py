@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.web.context_processors.portal",
+                "tongban.notifications.context_processors.inbox",
             ],
         },
     },
@@ -231,6 +232,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.workflow.tasks.task_deadlines_check",
         "schedule": 300.0,
     },
+    "notifications-deliveries-retry": {
+        "task": "tongban.notifications.tasks.deliveries_retry_due",
+        "schedule": 30.0,
+    },
+    "notifications-delivery-failures-summarize": {
+        "task": "tongban.notifications.tasks.delivery_failures_summarize",
+        "schedule": crontab(hour="8", minute="3"),
+    },
 }
 PERIODIC_RUNNER = env.bool(
     "TONGBAN_PERIODIC_RUNNER",
@@ -238,6 +247,81 @@ PERIODIC_RUNNER = env.bool(
     help="Run periodic jobs in a thread of the web process started by `manage.py serve`. "
     "On by default when no broker is configured; turn it off when Celery beat runs them.",
 )
+
+# --- notifications -----------------------------------------------------------------------
+
+SITE_URL = env.str(
+    "TONGBAN_SITE_URL",
+    "http://localhost:8000",
+    help="The portal's public address, for links in e-mail and other messages that leave the "
+    "site (e.g. `https://www.haichuan.gov.example`).",
+)
+# E-mail goes out through Django's SMTP backend when a host is set; without one (the embedded
+# default) each message is written as a file under var/mail, never to the log.
+EMAIL_HOST = env.str(
+    "EMAIL_HOST",
+    "",
+    help="SMTP server that sends the platform's e-mail (e.g. `smtp.haichuan.gov.example`). "
+    "Empty: messages are written to files under `var/mail` instead of being sent.",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", 587, help="Port of the SMTP server.", minimum=1)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "", help="User name for the SMTP server, if any.")
+EMAIL_HOST_PASSWORD = env.str(
+    "EMAIL_HOST_PASSWORD", "", help="Password for the SMTP server, if any.", secret=True
+)
+EMAIL_USE_TLS = env.bool(
+    "EMAIL_USE_TLS",
+    True,
+    help="Talk to the SMTP server with STARTTLS. Turn off only for a server on the same host.",
+)
+EMAIL_TIMEOUT = env.int(
+    "EMAIL_TIMEOUT",
+    20,
+    help="Seconds to wait for the SMTP server before the delivery is retried later.",
+    minimum=1,
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL",
+    "Tongban <noreply@localhost>",
+    help="Sender of the platform's e-mail, e.g. `海川市政务服务 <noreply@haichuan.gov.example>`.",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+SMS_GATEWAY = env.str(
+    "TONGBAN_SMS_GATEWAY",
+    "demo",
+    help="Plug-in that sends SMS through an operator's gateway, which only sends templates "
+    "approved in advance. `demo` keeps messages in the demo outbox page and sends nothing.",
+)
+WEB_PUSH_ENABLED = env.bool(
+    "TONGBAN_WEB_PUSH",
+    False,
+    help="Offer web push notifications on installed portals. When on, production needs "
+    "`TONGBAN_VAPID_PRIVATE_KEY`; the development and test settings turn it on with "
+    "throwaway keys.",
+)
+VAPID_PRIVATE_KEY = env.str(
+    "TONGBAN_VAPID_PRIVATE_KEY",
+    "",
+    help="The VAPID key that signs web pushes: a P-256 private key as 32 bytes in base64url "
+    "(the public key browsers subscribe with is derived from it). Generate one with "
+    "`manage.py vapid_key`. Changing it invalidates every browser's subscription.",
+    secret=True,
+)
+VAPID_SUBJECT = env.str(
+    "TONGBAN_VAPID_SUBJECT",
+    "mailto:noreply@localhost",
+    help="Contact that push services see in each push (`mailto:` or `https:` address of the "
+    "operator).",
+)
+# Browsers hand over push endpoints on the push services' public HTTPS hosts; anything else
+# would let a user make the server post to an address of their choice. Tests flip this to
+# reach their local endpoint.
+WEB_PUSH_ALLOW_LOCAL_ENDPOINTS = False
 
 # --- files -------------------------------------------------------------------------------
 

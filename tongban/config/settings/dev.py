@@ -14,3 +14,6 @@ FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [  # noqa: F405
 FIELD_BLIND_INDEX_KEY = FIELD_BLIND_INDEX_KEY or "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyLWJ5dGU="  # noqa: F405
 # `curl localhost:8000/metrics` works on a developer's machine without a token.
 METRICS_ALLOWED_NETWORKS = METRICS_ALLOWED_NETWORKS or ["127.0.0.0/8", "::1/128"]  # noqa: F405
+# A throwaway VAPID key: subscriptions made against it work on this machine only.
+WEB_PUSH_ENABLED = WEB_PUSH_ENABLED if env.is_set("TONGBAN_WEB_PUSH") else True  # noqa: F405
+VAPID_PRIVATE_KEY = VAPID_PRIVATE_KEY or "Imt8N4ka830y-6oPxCEyjWIUYyqyfGnb4WojAQV826w"  # noqa: F405

@@ -16,6 +16,11 @@ if _missing:
         + ", ".join(_missing)
         + " (see docs/configuration.md)."
     )
+# Web push is optional: its key is required only where it is switched on.
+if WEB_PUSH_ENABLED and not VAPID_PRIVATE_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "TONGBAN_WEB_PUSH is on: set TONGBAN_VAPID_PRIVATE_KEY (see docs/configuration.md)."
+    )
 
 DEBUG = False
 DEMO_MODE = False

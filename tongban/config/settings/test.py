@@ -13,6 +13,8 @@ FIELD_ENCRYPTION_KEYS = ["test1:dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24="]
 FIELD_BLIND_INDEX_KEY = "dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0zMi1ieXQ="
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WEB_PUSH_ENABLED = True
+VAPID_PRIVATE_KEY = "_PiOZNSJK6TdoH66NoRLBT4FLjIjkojUEZ2IFFxEnhU"
 CELERY_TASK_ALWAYS_EAGER = True
 PERIODIC_RUNNER = False
 # Each xdist worker gets its own media folder so parallel tests never share files.
