@@ -71,7 +71,7 @@ def test_a_task_round_trips_through_a_real_worker():
     try:
         from celery import Celery
 
-        client = Celery("client", broker=broker, backend=broker)
+        client = Celery("client", broker=broker, backend=broker, set_as_current=False)
         nonce = uuid.uuid4().hex
         result = client.send_task("tongban.core.tasks.worker_ping", args=[nonce], queue=queue)
         answer = result.get(timeout=60)
