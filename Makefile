@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 MANAGE := $(BIN)/python manage.py
-# Packages `make run` needs (msgfmt compiles the translations).
-RUN_PACKAGES := gettext
+# Packages `make run` needs (msgfmt compiles the translations; certificate PDFs embed a Song
+# typeface and, for rare characters outside it, the HanaMin fonts of CJK Extension B).
+RUN_PACKAGES := gettext fonts-arphic-uming fonts-hanazono
 # Packages the tests need on top: the browser for journeys, CJK fonts for what it renders.
 TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-noto-cjk
 BENCH_PACKAGES := $(RUN_PACKAGES) wrk
