@@ -75,7 +75,8 @@ $(STAMPS)/dev: requirements/dev.txt $(STAMPS)/base
 	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
-$(STAMPS)/debian-%: bin/debian-packages | $(VENV)/bin/python
+# The package lists above live in this file: a change to them installs what is new.
+$(STAMPS)/debian-%: bin/debian-packages Makefile | $(VENV)/bin/python
 	@case "$*" in run) p="$(RUN_PACKAGES)";; test) p="$(TEST_PACKAGES)";; bench) p="$(BENCH_PACKAGES)";; esac; \
 	bin/debian-packages $$p
 	mkdir -p $(STAMPS) && touch $@
