@@ -70,6 +70,12 @@ class AuditEvent(models.Model):
     actor_id = models.UUIDField(
         _("actor"), null=True, blank=True, help_text=_("Empty when the platform itself acted.")
     )
+    # The party the actor acted for: a person who authorised them (亲属代办) or an enterprise
+    # whose agent (经办人) they are. Empty when the actor acted for themselves.
+    on_behalf_of_id = models.UUIDField(_("on behalf of"), null=True, blank=True)
+    on_behalf_of_kind = models.CharField(
+        _("on behalf of (kind)"), max_length=16, blank=True, help_text=_("person or enterprise")
+    )
     subject_id = models.UUIDField(_("subject"), null=True, blank=True)
     subject_key = models.CharField(_("subject key"), max_length=64, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -93,6 +99,11 @@ class AuditEvent(models.Model):
             models.Index(fields=["subject_id", "occurred_at"], name="audit_event_subject"),
             models.Index(fields=["subject_key", "occurred_at"], name="audit_event_subject_key"),
             models.Index(fields=["actor_id", "occurred_at"], name="audit_event_actor"),
+            models.Index(
+                fields=["on_behalf_of_id", "occurred_at"],
+                name="audit_event_on_behalf_of",
+                condition=models.Q(on_behalf_of_id__isnull=False),
+            ),
             models.Index(fields=["occurred_at"], name="audit_event_occurred"),
             # The sealer's work queue: stays as small as the rows not yet sealed.
             models.Index(

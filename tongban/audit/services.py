@@ -78,6 +78,8 @@ def audit_event_record(
     *,
     kind: str,
     actor_id: uuid.UUID | None,
+    on_behalf_of_id: uuid.UUID | None = None,
+    on_behalf_of_kind: str = "",
     subject_id: uuid.UUID | None = None,
     subject_key: str = "",
     object_type: str = "",
@@ -93,17 +95,23 @@ def audit_event_record(
     The event commits or rolls back with the change it describes, and writing it waits on
     nothing: sealing happens later (``audit_events_seal``). Values under secret-looking keys of
     ``summary`` are replaced by ``[redacted]``; the request id defaults to the current one.
+    ``on_behalf_of_id`` and ``on_behalf_of_kind`` (``person`` or ``enterprise``) name the party
+    the actor represented (DESIGN.md §1: agents and family members act for others).
     Raises ``ValueError`` for a kind that is not an ``AuditEventKind``, a malformed IP address
     or an oversized summary: those are programming errors, not user input.
     """
     if kind not in AuditEventKind.values:
         raise ValueError(f"unknown audit event kind {kind!r}")
+    if (on_behalf_of_id is None) != (not on_behalf_of_kind):
+        raise ValueError("on_behalf_of_id and on_behalf_of_kind go together")
     clean_summary = _redact(dict(summary or {}))
     if len(json.dumps(clean_summary, ensure_ascii=False, default=str)) > SUMMARY_MAX_CHARS:
         raise ValueError("an audit summary names what changed; this one is too long")
     return AuditEvent.objects.create(
         kind=kind,
         actor_id=actor_id,
+        on_behalf_of_id=on_behalf_of_id,
+        on_behalf_of_kind=on_behalf_of_kind[:16],
         subject_id=subject_id,
         subject_key=subject_key,
         object_type=object_type[:100],
@@ -173,6 +181,11 @@ def event_canonical(event: AuditEvent) -> str:
         "ip_address": event.ip_address,
         "request_id": event.request_id,
     }
+    # Added with agents: only events that name a represented party carry the keys, so the
+    # hashes of events sealed before the columns existed stay valid.
+    if event.on_behalf_of_id is not None:
+        content["on_behalf_of_id"] = str(event.on_behalf_of_id)
+        content["on_behalf_of_kind"] = event.on_behalf_of_kind
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
