@@ -17,3 +17,8 @@ class NotificationsConfig(AppConfig):
         for sender in (EmailSender(), SmsSender(), WebPushSender()):
             channel_senders.register(sender.channel, sender)
         sms_gateways.register(DemoSmsGateway.key, DemoSmsGateway())
+
+        from tongban.core.personal_data import personal_data_providers
+        from tongban.notifications.personal_data import NotificationData
+
+        personal_data_providers.register(NotificationData.key, NotificationData())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.exceptions import InvalidInput, NotFound
+from tongban.core.exceptions import DomainError, InvalidInput, NotFound
 
 
 class UnknownEvent(InvalidInput):
@@ -37,3 +37,9 @@ class PushSubscriptionInvalid(InvalidInput):
 class PushDisabled(NotFound):
     code = "push_disabled"
     default_message = _("Push notifications are not offered on this platform.")
+
+
+class MessageNotSent(DomainError):
+    code = "message_not_sent"
+    default_message = _("We could not send the message just now. Please try again later.")
+    status = 503

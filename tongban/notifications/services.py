@@ -47,6 +47,7 @@ from tongban.notifications.events import DELIVERY_FAILURES_SUMMARY, EventType, e
 from tongban.notifications.exceptions import (
     CategoryEssential,
     ContextInvalid,
+    MessageNotSent,
     PushDisabled,
     PushSubscriptionInvalid,
     TemplateInvalid,
@@ -60,19 +61,29 @@ from tongban.notifications.models import (
     Recipient,
     SmsTemplateBinding,
 )
-from tongban.notifications.plugins import ChannelFailure, Outgoing, channel_senders
+from tongban.notifications.plugins import ChannelFailure, Outgoing, channel_senders, sms_gateways
+from tongban.notifications.plugins.sms import mobile_is_valid, mobile_normalize
 from tongban.notifications.selectors import (
     channel_allowed,
     delivery_failures_since,
     event_type_get,
     inbox_entry_get_for_user,
+    message_text_get,
     preference_choices_for_users,
     push_subscription_get_for_user,
     sms_template_get,
 )
 from tongban.notifications.templating import TemplateText, render, template_validate
 
-__all__ = ["EventType", "TemplateText", "event_type_register", "notification_send"]
+__all__ = [
+    "EventType",
+    "TemplateText",
+    "address_message_send",
+    "event_type_register",
+    "mobile_is_valid",
+    "mobile_normalize",
+    "notification_send",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +134,6 @@ def _link_clean(link: str) -> str:
 
 
 def _inbox_content(event: EventType, values: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    from tongban.notifications.selectors import message_text_get
 
     content = {}
     for language, _name in settings.LANGUAGES:
@@ -783,3 +793,62 @@ def sms_template_binding_save(*, binding: SmsTemplateBinding, actor: Any) -> Sms
             summary={"event": binding.event_code, "template_code": binding.template_code},
         )
     return binding
+
+
+# --- messages to an address that may have no account yet -----------------------------------
+
+
+def address_message_send(
+    *,
+    event: str,
+    context: Mapping[str, Any],
+    mobile: str = "",
+    email: str = "",
+    language: str | None = None,
+) -> str:
+    """Sends one event's message straight to a mobile number or an e-mail address, now.
+
+    For what cannot wait for the inbox and may go to someone without an account: sign-up and
+    sign-in codes. Nothing is stored (a code is a secret; the inbox is a record), and the send
+    is not retried: the person asks for a new code instead. SMS goes out by the event's
+    approved template through the configured gateway, e-mail with the event's e-mail text.
+    Returns the provider's id; raises ``MessageNotSent`` when the channel refused.
+    """
+    from django.core.mail import EmailMessage
+    from django.utils.translation import get_language
+
+    if bool(mobile) == bool(email):
+        raise ValueError("give either mobile or email")
+    event_type = event_type_get(code=event)
+    values = _context_clean(event_type, context)
+    if mobile:
+        template = sms_template_get(event=event_type)
+        gateway = sms_gateways.get(settings.SMS_GATEWAY)
+        if template is None or gateway is None or not mobile_is_valid(mobile):
+            raise MessageNotSent()
+        parameters = {name: values.get(name, "") for name in template.parameters}
+        try:
+            return gateway.send(
+                mobile=mobile_normalize(mobile),
+                template_code=template.template_code,
+                parameters=parameters,
+            )
+        except ChannelFailure as error:
+            logger.warning("SMS to an address failed", extra={"code": error.code.value})
+            raise MessageNotSent() from error
+    text = message_text_get(
+        event=event_type, channel=Channel.EMAIL, language=language or get_language()
+    )
+    if text is None:
+        raise MessageNotSent()
+    message = EmailMessage(
+        subject=" ".join(render(text.subject, values).split()),
+        body=render(text.body, values),
+        to=[email],
+    )
+    try:
+        message.send(fail_silently=False)
+    except OSError as error:
+        logger.warning("e-mail to an address failed", extra={"error": type(error).__name__})
+        raise MessageNotSent() from error
+    return str(message.extra_headers.get("Message-ID", ""))
