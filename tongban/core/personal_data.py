@@ -23,6 +23,7 @@ class PersonalDataRecord:
     description: str | Promise  # e.g. "3 applications, the last on 2026-05-01"
     count: int
     export: dict[str, object]  # JSON-ready content for the data export
+    source: str | Promise = ""  # where it came from, e.g. "You, at sign-up"; shown to the person
 
 
 class PersonalDataProvider(Protocol):
