@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("tongban.notifications.urls")),
+    path("", include("tongban.certificates.urls")),
     path("", include("tongban.web.urls")),
 ]
 

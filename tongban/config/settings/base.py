@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tongban.registries",
     "tongban.accounts",
     "tongban.workflow",
+    "tongban.certificates",
     "tongban.web",
 ]
 
@@ -322,6 +323,28 @@ VAPID_SUBJECT = env.str(
 # would let a user make the server post to an address of their choice. Tests flip this to
 # reach their local endpoint.
 WEB_PUSH_ALLOW_LOCAL_ENDPOINTS = False
+
+# --- certificates --------------------------------------------------------------------------
+
+CERTIFICATE_SIGNING_ALGORITHM = env.str(
+    "TONGBAN_CERTIFICATE_SIGNING_ALGORITHM",
+    "Ed25519",
+    help="Algorithm of new issuer keys for e-certificates: `Ed25519` or `ES256` (P-256). "
+    "Existing keys keep theirs; rotate a department's key to switch it.",
+)
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int(
+    "TONGBAN_CERTIFICATE_VERIFY_RATE_LIMIT",
+    60,
+    help="Certificate verifications (page and API) one client address may make per minute "
+    "before each further one waits a growing delay.",
+    minimum=1,
+)
+CERTIFICATE_PRESENTATION_SECONDS = env.int(
+    "TONGBAN_CERTIFICATE_PRESENTATION_SECONDS",
+    300,
+    help="How long a QR code a holder shows (亮证) stays valid, in seconds.",
+    minimum=30,
+)
 
 # --- files -------------------------------------------------------------------------------
 

@@ -1,0 +1,49 @@
+"""Every change to certificates, one transaction each; split by concept (see each module)."""
+
+from tongban.certificates.selectors import Holder
+from tongban.certificates.services.issuing import (
+    ISSUED_EVENT,
+    certificate_identifier,
+    certificate_identifier_valid,
+    certificate_issue,
+)
+from tongban.certificates.services.keys import issuer_key_rotate, issuer_register
+from tongban.certificates.services.presentations import presentation_create
+from tongban.certificates.services.publication import (
+    encoded_list,
+    jwks,
+    publication_cache_clear,
+    status_list_credential,
+)
+from tongban.certificates.services.status import (
+    STATUS_CHANGED_EVENT,
+    certificate_reinstate,
+    certificate_revoke,
+    certificate_status_changed,
+    certificate_suspend,
+)
+from tongban.certificates.services.types import certificate_types_ensure
+from tongban.certificates.services.verification import Verification, certificate_verify
+
+__all__ = [
+    "ISSUED_EVENT",
+    "STATUS_CHANGED_EVENT",
+    "Holder",
+    "Verification",
+    "certificate_identifier",
+    "certificate_identifier_valid",
+    "certificate_issue",
+    "certificate_reinstate",
+    "certificate_revoke",
+    "certificate_status_changed",
+    "certificate_suspend",
+    "certificate_types_ensure",
+    "certificate_verify",
+    "encoded_list",
+    "issuer_key_rotate",
+    "issuer_register",
+    "jwks",
+    "presentation_create",
+    "publication_cache_clear",
+    "status_list_credential",
+]
