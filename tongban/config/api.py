@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tongban.accounts.api import router as accounts_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api import router as core_router
 from tongban.core.exceptions import (
@@ -32,6 +33,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/", accounts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", workflow_router)
 api.add_router("/", certificates_router)

@@ -1,13 +1,20 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from tongban.config.api import api, api_not_found
+
+# Staff sign in through the same pages as everyone, with their second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Tongban's own account pages first: its sign-up replaces allauth's.
+    path("accounts/", include("tongban.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("tongban.notifications.urls")),
     path("", include("tongban.certificates.urls")),
     path("", include("tongban.web.urls")),

@@ -1,4 +1,4 @@
-"""Every change to accounts. One transaction per operation."""
+"""The portal preferences a signed-in person keeps on the account."""
 
 from __future__ import annotations
 

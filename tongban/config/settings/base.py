@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    # Sign-up stays ours (tongban.accounts); allauth signs people in and runs MFA and passkeys.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Tongban's apps, from the lowest layer up (DESIGN.md §4).
     "tongban.core",
     "tongban.audit",
@@ -87,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "tongban.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "tongban.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tongban.core.middleware.DomainErrorMiddleware",
@@ -109,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tongban.web.context_processors.portal",
                 "tongban.notifications.context_processors.inbox",
+                "tongban.accounts.context_processors.identity",
             ],
         },
     },
@@ -383,6 +391,13 @@ USE_TZ = True
 
 # --- security ----------------------------------------------------------------------------
 
+# Argon2id hashes new passwords; the others still check old hashes and are upgraded on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -451,6 +466,80 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "fullscreen": ["self"],
     "publickey-credentials-get": ["self"],
 }
+
+# --- identity: sign-in, MFA, passkeys, sessions ---------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_ADAPTER = "tongban.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"phone", "email"}
+# Sign-up is Tongban's own (one identifier, proven by a code, and a password); these fields
+# tell allauth what an account has. Neither identifier is required alone, so allauth's
+# check that one login method is a required sign-up field is silenced below.
+ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+# A password alone is not enough: without TOTP or a passkey, a code is sent to the verified
+# mobile number or e-mail address (the adapter decides per login).
+# Code-only sign-in stays off: a code is one factor.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_BY_CODE_REQUIRED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Failed logins slow down with growing delays (tongban.core.ratelimit) instead of allauth's
+# fixed lockout window, which would let anyone lock a known account out.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_FORMS = {"login": "tongban.accounts.forms.LoginForm"}
+MFA_ADAPTER = "tongban.accounts.adapters.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
+MFA_TOTP_ISSUER = "Tongban"
+MFA_FORMS = {"authenticate": "tongban.accounts.forms.MfaAuthenticateForm"}
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+WEBAUTHN_RP_ID = env.str(
+    "TONGBAN_WEBAUTHN_RP_ID",
+    "",
+    help="The WebAuthn relying party id passkeys are bound to: the portal's host name "
+    "(e.g. `www.haichuan.gov.example`). Empty: the host of the request (`localhost` in "
+    "development; passkeys need `localhost`, not an IP address). Changing it invalidates "
+    "every registered passkey.",
+)
+WEBAUTHN_RP_NAME = env.str(
+    "TONGBAN_WEBAUTHN_RP_NAME",
+    "通办 Tongban",
+    help="The name people see when their device asks to use a passkey for the portal.",
+)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool(
+    "TONGBAN_WEBAUTHN_ALLOW_INSECURE_ORIGIN",
+    False,
+    help="Accept passkeys from origins that are not HTTPS. Only for development on "
+    "`http://localhost`; never in production.",
+)
+SESSION_IDLE_MINUTES_STAFF = env.int(
+    "TONGBAN_SESSION_IDLE_MINUTES_STAFF",
+    30,
+    help="Minutes without activity after which a staff member's session ends.",
+    minimum=5,
+)
+SESSION_IDLE_MINUTES_CITIZEN = env.int(
+    "TONGBAN_SESSION_IDLE_MINUTES_CITIZEN",
+    120,
+    help="Minutes without activity after which a citizen's session ends.",
+    minimum=5,
+)
+# Pages warn this long before the session ends and offer to stay signed in (WCAG 2.2.1).
+SESSION_IDLE_WARNING_SECONDS = 120
 
 # --- operations --------------------------------------------------------------------------
 

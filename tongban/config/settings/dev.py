@@ -17,3 +17,9 @@ METRICS_ALLOWED_NETWORKS = METRICS_ALLOWED_NETWORKS or ["127.0.0.0/8", "::1/128"
 # A throwaway VAPID key: subscriptions made against it work on this machine only.
 WEB_PUSH_ENABLED = WEB_PUSH_ENABLED if env.is_set("TONGBAN_WEB_PUSH") else True  # noqa: F405
 VAPID_PRIVATE_KEY = VAPID_PRIVATE_KEY or "Imt8N4ka830y-6oPxCEyjWIUYyqyfGnb4WojAQV826w"  # noqa: F405
+# Passkeys on http://localhost (a secure context for the browser, but not HTTPS).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = (
+    MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN  # noqa: F405
+    if env.is_set("TONGBAN_WEBAUTHN_ALLOW_INSECURE_ORIGIN")
+    else True
+)

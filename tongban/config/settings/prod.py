@@ -22,6 +22,9 @@ if WEB_PUSH_ENABLED and not VAPID_PRIVATE_KEY:  # noqa: F405
         "TONGBAN_WEB_PUSH is on: set TONGBAN_VAPID_PRIVATE_KEY (see docs/configuration.md)."
     )
 
+if MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN:  # noqa: F405
+    raise ImproperlyConfigured("TONGBAN_WEBAUTHN_ALLOW_INSECURE_ORIGIN is for development only.")
+
 DEBUG = False
 DEMO_MODE = False
 SECURE_SSL_REDIRECT = True

@@ -28,3 +28,5 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOG_LEVEL = "WARNING"
 LOGGING["root"] = {"handlers": ["stderr"], "level": LOG_LEVEL}  # noqa: F405
+# The browser journeys register passkeys on http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

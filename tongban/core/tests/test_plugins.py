@@ -76,7 +76,9 @@ class Cases:
         return [DeletionObstacle("case_open", "An application is still being decided.")]
 
 
+@pytest.mark.django_db
 def test_personal_data_and_deletion_obstacles_are_collected_from_every_provider():
+    # The apps' own providers (accounts, audit, notifications) hold nothing about PERSON.
     with (
         personal_data_providers.override("cases", Cases()),
         deletion_vetoes.override("cases", Cases()),

@@ -1,0 +1,48 @@
+"""Every change to accounts, one transaction per operation, split by concept:
+
+* ``signup`` — one proven identifier and a password;
+* ``codes`` — one-time codes to a mobile number or e-mail address;
+* ``real_name`` — L2 against the population registry, L3 at a counter;
+* ``agents`` — enterprises, agents, family members, and whom a session acts for;
+* ``data_rights`` — export and deletion of what the platform holds about a person;
+* ``preferences`` — the portal preferences a person keeps on the account.
+
+Upper apps import from ``tongban.accounts.services`` only.
+"""
+
+from __future__ import annotations
+
+from tongban.accounts.services.agents import (
+    acting_party_switch,
+    enterprise_agent_grant,
+    enterprise_register,
+    family_member_grant,
+    grant_revoke,
+)
+from tongban.accounts.services.codes import verification_code_check, verification_code_send
+from tongban.accounts.services.data_rights import account_delete, personal_data_export
+from tongban.accounts.services.preferences import user_preferences_update
+from tongban.accounts.services.real_name import real_name_verify, real_name_verify_in_person
+from tongban.accounts.services.signup import (
+    signup_code_send,
+    signup_complete,
+    signup_password_check,
+)
+
+__all__ = [
+    "account_delete",
+    "acting_party_switch",
+    "enterprise_agent_grant",
+    "enterprise_register",
+    "family_member_grant",
+    "grant_revoke",
+    "personal_data_export",
+    "real_name_verify",
+    "real_name_verify_in_person",
+    "signup_code_send",
+    "signup_complete",
+    "signup_password_check",
+    "user_preferences_update",
+    "verification_code_check",
+    "verification_code_send",
+]
