@@ -119,7 +119,7 @@ class AccountAdapter(DefaultAccountAdapter):
             login.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
         ):
             return False
-        return super().is_login_by_code_required(login)
+        return bool(super().is_login_by_code_required(login))
 
     # --- growing delays, and nothing that tells whether an account exists ----------------
 
@@ -135,7 +135,7 @@ class AccountAdapter(DefaultAccountAdapter):
         identifier = str(credentials.get("email") or credentials.get("phone") or "").lower()
         if user is not None and identifier:
             ratelimit_reset(rule=LOGIN_PER_IDENTIFIER, key=identifier)
-        return user
+        return user  # type: ignore[no-any-return]
 
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         super().login(request, user)
@@ -145,8 +145,8 @@ class AccountAdapter(DefaultAccountAdapter):
         strength = authentication_strength(request)
         audit_event_record(
             kind=AuditEventKind.SIGNED_IN,
-            actor_id=user.pk,  # type: ignore[arg-type]
-            subject_id=user.pk,  # type: ignore[arg-type]
+            actor_id=user.pk,
+            subject_id=user.pk,
             object_type="accounts.user",
             object_id=str(user.pk),
             summary={"strength": strength.name.lower() if strength else ""},
@@ -179,4 +179,4 @@ class MfaAdapter(DefaultMFAAdapter):
         if settings.WEBAUTHN_RP_ID:
             entity["id"] = settings.WEBAUTHN_RP_ID
         entity["name"] = settings.WEBAUTHN_RP_NAME
-        return entity
+        return dict(entity)

@@ -47,10 +47,10 @@ def assurance_redirect(
     if not shortfall.signed_in:
         return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": back}))
     if shortfall.level is not None:
-        query = urlencode({"next": back, "level": int(shortfall.level)})
+        query = urlencode({"next": back, "level": str(int(shortfall.level))})
         return HttpResponseRedirect(reverse("accounts:real_name") + "?" + query)
     assert shortfall.strength is not None
-    query = urlencode({"next": back, "strength": int(shortfall.strength)})
+    query = urlencode({"next": back, "strength": str(int(shortfall.strength))})
     return HttpResponseRedirect(reverse("accounts:step_up") + "?" + query)
 
 

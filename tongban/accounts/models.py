@@ -73,7 +73,7 @@ class User(AbstractUser):
         from tongban.core.masking import mask_email, mask_phone
 
         if self.real_name:
-            return self.real_name
+            return str(self.real_name)
         if self.mobile:
             return mask_phone(self.mobile)
         return mask_email(self.email) if self.email else self.username

@@ -120,7 +120,7 @@ def assurance_check(
     if not user.is_authenticated:
         return AssuranceShortfall(signed_in=False, level=level, strength=strength)
     current = authentication_strength(request) or AuthenticationStrength.PASSWORD
-    level_missing = level if user.real_name_level < level else None  # type: ignore[union-attr]
+    level_missing = level if user.real_name_level < level else None
     strength_missing = strength if current < strength else None
     if level_missing is None and strength_missing is None:
         return None
@@ -237,7 +237,7 @@ def acting_party_get(request: HttpRequest) -> ActingParty | None:
         )
         if grant is not None:
             return _party_of(grant)
-    return ActorContext.for_self(user).party  # type: ignore[arg-type]
+    return ActorContext.for_self(user).party
 
 
 def actor_context(request: HttpRequest, *, service_code: str | None = None) -> ActorContext:

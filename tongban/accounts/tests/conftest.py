@@ -25,6 +25,6 @@ def sms_code() -> str:
 
 
 def email_code() -> str:
-    match = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    match = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
     assert match is not None
     return match.group(1)

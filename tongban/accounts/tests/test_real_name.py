@@ -33,7 +33,7 @@ def resident():
     return DemoResidentFactory.create(name="林𠇔")
 
 
-def unchanged(user) -> tuple:
+def unchanged(user):
     user.refresh_from_db()
     return (user.real_name_level, user.real_name, user.resident_id_number)
 
@@ -48,7 +48,9 @@ def test_a_matching_name_and_number_raise_the_account_to_l2(newcomer, resident):
     assert (read.actor_id, read.purpose) == (newcomer.pk, PURPOSE_IDENTITY_VERIFICATION)
 
 
-def test_a_rare_character_name_is_shown_as_typed_and_the_number_masked(client: Client, newcomer, resident):
+def test_a_rare_character_name_is_shown_as_typed_and_the_number_masked(
+    client: Client, newcomer, resident
+):
     client.force_login(newcomer)
 
     response = client.post(

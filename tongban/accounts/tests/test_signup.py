@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -17,7 +18,7 @@ from tongban.notifications.models import DemoSms
 pytestmark = pytest.mark.django_db
 
 MOBILE = "13912345678"
-PASSWORD = "lantern-harbour-42"  # noqa: S105
+PASSWORD = "lantern-harbour-42"
 
 
 def start(client: Client, identifier: str = MOBILE, **extra: str):
@@ -38,11 +39,14 @@ def test_a_mobile_number_and_a_password_open_an_account(client: Client):
     assert response.status_code == 302
     user = User.objects.get()
     assert (user.mobile, user.mobile_verified, user.real_name_level) == (MOBILE, True, 1)
-    assert user.real_name == "" and user.resident_id_number == "" and user.email == ""
+    assert user.real_name == ""
+    assert user.resident_id_number == ""
+    assert user.email == ""
     assert user.check_password(PASSWORD)
     assert AuditEvent.objects.filter(kind="created", actor_id=user.pk).exists()
     home = client.get("/accounts/me/").content.decode()
-    assert "139****5678" in home and MOBILE not in home
+    assert "139****5678" in home
+    assert MOBILE not in home
 
 
 def test_an_email_address_works_as_well(client: Client):
@@ -52,7 +56,7 @@ def test_an_email_address_works_as_well(client: Client):
 
     user = User.objects.get()
     assert user.email == "Lin@example.cn"
-    assert user.emailaddress_set.get().verified
+    assert EmailAddress.objects.get(user=user).verified
 
 
 def test_every_optional_field_says_why_it_is_asked(client: Client):
@@ -67,7 +71,8 @@ def test_a_malformed_identifier_is_refused_and_nothing_is_sent(client: Client, i
     response = start(client, identifier)
 
     assert response.status_code == 200
-    assert DemoSms.objects.count() == 0 and OneTimeCode.objects.count() == 0
+    assert DemoSms.objects.count() == 0
+    assert OneTimeCode.objects.count() == 0
 
 
 def test_a_wrong_code_creates_nothing(client: Client):
@@ -176,5 +181,6 @@ def test_the_code_is_never_stored_in_plain_text(client: Client):
     code = email_code()
 
     stored = OneTimeCode.objects.get()
-    assert code not in stored.code_hash and "lin" not in stored.identifier_index
+    assert code not in stored.code_hash
+    assert "lin" not in stored.identifier_index
     assert len(mail.outbox) == 1
