@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.models import User
+from tongban.accounts.models import Enterprise, User
 from tongban.certificates.constants import STANDARD_CERTIFICATE_TYPES, HolderKind
 from tongban.certificates.documents import credential_claims
 from tongban.certificates.selectors import Holder, certificates_satisfying
@@ -34,11 +34,18 @@ class CertificatePrefillSource:
         ]
 
     def values(self, *, subject: PrefillSubject, keys: Sequence[str]) -> dict[str, PrefilledValue]:
-        if subject.person_id is None:
-            # Enterprise subjects resolve once accounts has enterprises; nothing to offer yet.
-            return {}
-        user = User.objects.filter(pk=subject.person_id).first()
-        if user is None:
+        holder: Holder | None = None
+        if subject.enterprise_id is not None:
+            enterprise = Enterprise.objects.filter(pk=subject.enterprise_id).first()
+            if enterprise is None:
+                return {}
+            holder = Holder(HolderKind.ENTERPRISE, enterprise.credit_code, enterprise.name)
+        elif subject.person_id is not None:
+            user = User.objects.filter(pk=subject.person_id).first()
+            if user is None or not user.resident_id_number:
+                return {}
+            holder = Holder.person(user)
+        else:
             return {}
         wanted: dict[str, list[str]] = {}
         for key in keys:
@@ -47,7 +54,7 @@ class CertificatePrefillSource:
                 wanted.setdefault(type_code, []).append(field)
         found: dict[str, PrefilledValue] = {}
         for type_code, fields in wanted.items():
-            held = certificates_satisfying(user=user, certificate_type_code=type_code)
+            held = certificates_satisfying(holder=holder, certificate_type_code=type_code)
             if not held:
                 continue
             certificate = held[0]

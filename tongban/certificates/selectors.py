@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tongban.accounts.models import User
+from tongban.accounts.constants import PartyKind
+from tongban.accounts.models import Enterprise, User
+from tongban.accounts.selectors import enterprises_represented_by, parties_for_user
 from tongban.certificates.constants import CertificateStatus, HolderKind
 from tongban.certificates.models import (
     Certificate,
@@ -50,15 +52,35 @@ def _with_relations(queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
 
 
 def _holder_filter(user: Any) -> Q:
+    """The user's own certificates, and those of every party they may act for now: people who
+    authorised them (family), enterprises they are agents of or legally represent."""
     condition = Q(holder_user_id=user.pk)
-    if getattr(user, "resident_id_number", ""):
-        condition |= Q(
-            holder_kind=HolderKind.PERSON,
-            holder_index=holder_index_of(user.resident_id_number),
+    person_ids: list[uuid.UUID] = [user.pk]
+    enterprise_ids: list[uuid.UUID] = []
+    for party in parties_for_user(user=user):
+        if party.kind == PartyKind.PERSON:
+            person_ids.append(party.id)
+        elif party.kind == PartyKind.ENTERPRISE:
+            enterprise_ids.append(party.id)
+    person_indexes = [
+        holder_index_of(number)
+        for number in User.objects.filter(pk__in=person_ids).values_list(
+            "resident_id_number", flat=True
         )
-    # Parties the user acts for (enterprises through their agents, family authorisations) join
-    # here once accounts offers them; until then an enterprise's certificates reach the agent
-    # named as their holder's account.
+        if number
+    ]
+    credit_codes = list(
+        Enterprise.objects.filter(
+            Q(pk__in=enterprise_ids) | Q(pk__in=enterprises_represented_by(user=user))
+        ).values_list("credit_code", flat=True)
+    )
+    if person_indexes:
+        condition |= Q(holder_kind=HolderKind.PERSON, holder_index__in=person_indexes)
+    if credit_codes:
+        condition |= Q(
+            holder_kind=HolderKind.ENTERPRISE,
+            holder_index__in=[holder_index_of(code) for code in credit_codes],
+        )
     return condition
 
 

@@ -98,3 +98,34 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def social_security_issuer(persona_departments: dict[str, Any]) -> Issuer:
+    from tongban.organization.factories import DepartmentFactory, DepartmentTypeFactory
+
+    department = factory_create(
+        DepartmentFactory,
+        code="HC-RSJ",
+        name="海川市人力资源和社会保障局",
+        type=factory_create(DepartmentTypeFactory, code="human_resources_social_security"),
+        region=persona_departments["city"],
+    )
+    return services.issuer_register(
+        department=department, credit_code=credit_code("11990200MB0000003"), actor=None
+    )
+
+
+@pytest.fixture
+def pension_record(social_security_issuer: Issuer, citizen) -> Certificate:
+    return services.certificate_issue(
+        certificate_type_code="pension_qualification_record",
+        department=social_security_issuer.department,
+        holder=Holder.person(citizen),
+        data={
+            "name": citizen.real_name,
+            "resident_id_number": citizen.resident_id_number,
+            "confirmed_on": "2025-06-01",
+            "method": "人脸识别",
+        },
+    )

@@ -82,21 +82,22 @@ def test_a_revoked_certificate_no_longer_satisfies_a_material(citizen, licence, 
     )
 
 
-def test_certificates_prefill_a_form(citizen, licence, other_citizen):
+def test_a_person_is_prefilled_from_their_own_certificates(citizen, pension_record, other_citizen):
     source = prefill_sources["certificates"]
     subject = PrefillSubject(
         person_id=citizen.pk, enterprise_id=None, actor_id=citizen.pk, purpose="test"
     )
 
     values = source.values(
-        subject=subject, keys=["business_licence.credit_code", "business_licence.nothing"]
+        subject=subject,
+        keys=["pension_qualification_record.confirmed_on", "pension_qualification_record.x"],
     )
 
-    assert values["business_licence.credit_code"].value == licence.holder_identifier
-    assert values["business_licence.credit_code"].editable is False
-    assert set(values) == {"business_licence.credit_code"}
+    assert values["pension_qualification_record.confirmed_on"].value == "2025-06-01"
+    assert values["pension_qualification_record.confirmed_on"].editable is False
+    assert set(values) == {"pension_qualification_record.confirmed_on"}
     other = PrefillSubject(
         person_id=other_citizen.pk, enterprise_id=None, actor_id=other_citizen.pk, purpose="t"
     )
-    assert source.values(subject=other, keys=["business_licence.credit_code"]) == {}
+    assert source.values(subject=other, keys=["pension_qualification_record.confirmed_on"]) == {}
     assert "business_licence.credit_code" in [field.key for field in source.fields()]

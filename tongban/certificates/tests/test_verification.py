@@ -163,33 +163,12 @@ def test_verification_is_rate_limited_per_client(client, licence):
 
 
 def test_the_verification_page_opened_from_a_qr_shows_validity_and_a_masked_holder(
-    client, market_issuer, citizen
+    client, pension_record, citizen
 ):
-    from tongban.certificates.models import CertificateType
-    from tongban.organization.models import DepartmentType
-
-    CertificateType.objects.filter(code="pension_qualification_record").update(
-        issuing_department_type=DepartmentType.objects.get(code="market_regulation")
-    )
-    from tongban.certificates import services
-    from tongban.certificates.selectors import Holder
-
-    certificate = services.certificate_issue(
-        certificate_type_code="pension_qualification_record",
-        department=market_issuer.department,
-        holder=Holder.person(citizen),
-        data={
-            "name": citizen.real_name,
-            "resident_id_number": citizen.resident_id_number,
-            "confirmed_on": "2025-06-01",
-            "method": "人脸识别",
-        },
-    )
-
-    page = client.get(f"/certificates/verify/?t={certificate.qr_token}").content.decode()
+    page = client.get(f"/certificates/verify/?t={pension_record.qr_token}").content.decode()
 
     assert "有效" in page
-    assert certificate.number in page
+    assert pension_record.number in page
     assert "林*" in page
     assert citizen.real_name not in page
     assert citizen.resident_id_number not in page
