@@ -92,11 +92,27 @@ def other_citizen(db: None) -> User:
 
 @pytest.fixture
 def enterprise_agent(db: None) -> User:
-    """Acts for an enterprise (the enterprise link arrives with the accounts app's agents)."""
-    from tongban.accounts.factories import UserFactory
+    """An agent (经办人) of an enterprise, for all its services, granted by its legal
+    representative; ``enterprise_agent.grants_held.get().principal_enterprise`` is the
+    enterprise."""
+    from tongban.accounts.constants import RealNameLevel
+    from tongban.accounts.factories import AgentGrantFactory, EnterpriseFactory, UserFactory
     from tongban.organization.factories import factory_create
 
-    user: User = factory_create(UserFactory, username="enterprise-agent", real_name="王芳")
+    user: User = factory_create(
+        UserFactory,
+        username="enterprise-agent",
+        real_name="王芳",
+        real_name_level=RealNameLevel.L2,
+    )
+    representative = factory_create(
+        UserFactory,
+        username="legal-representative",
+        real_name="欧阳娜娜",
+        real_name_level=RealNameLevel.L2,
+    )
+    enterprise = factory_create(EnterpriseFactory, legal_representative=representative)
+    factory_create(AgentGrantFactory, agent=user, principal_enterprise=enterprise)
     return user
 
 

@@ -66,8 +66,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return MainlandMobileField(label=_("Mobile number"), **kwargs)
 
     def get_phone(self, user: AbstractBaseUser) -> tuple[str, bool] | None:
+        # Only a proven number counts: codes never go to a number nobody confirmed, and
+        # allauth does not stop a sign-in to verify one (numbers are proven at sign-up).
         assert isinstance(user, User)
-        return (user.mobile, user.mobile_verified) if user.mobile else None
+        return (user.mobile, True) if user.mobile and user.mobile_verified else None
 
     def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
         assert isinstance(user, User)
@@ -83,9 +85,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:
         if not mobile_is_valid(phone):
             return None
-        return user_by_identifier(
+        user = user_by_identifier(
             identifier=Identifier(IdentifierKind.MOBILE, mobile_normalize(phone))
         )
+        return user if user is not None and user.mobile_verified else None
 
     # --- codes go out through the notifications app --------------------------------------
 

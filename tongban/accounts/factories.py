@@ -11,9 +11,11 @@ from typing import Any
 
 import factory
 from django.contrib.auth.hashers import make_password
-from factory.declarations import LazyAttribute, LazyFunction, Sequence, Trait
+from django.utils import timezone
+from factory.declarations import LazyAttribute, LazyFunction, Sequence, SubFactory, Trait
 
-from tongban.accounts.models import User
+from tongban.accounts.constants import GrantKind
+from tongban.accounts.models import AgentGrant, Enterprise, User
 
 # One cheap hash shared by every factory-made user; tests that sign in use this password.
 TEST_PASSWORD = "correct horse battery staple"  # noqa: S105 (test and demo data)
@@ -61,3 +63,42 @@ def user_create(**fields: Any) -> User:
     """A user from the factory (typed for callers outside the tests)."""
     user: User = UserFactory.create(**fields)
     return user
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):
+    class Meta:
+        model = Enterprise
+        django_get_or_create = ("credit_code",)
+
+    credit_code = "91990202MA0000001J"
+    name = Sequence(lambda n: f"海川市测试{n}贸易有限公司")
+    legal_representative = SubFactory(UserFactory)
+    verified_at = LazyFunction(timezone.now)
+
+
+class AgentGrantFactory(factory.django.DjangoModelFactory[AgentGrant]):
+    """An enterprise agent's grant by default; ``family`` makes it a family member's."""
+
+    class Meta:
+        model = AgentGrant
+
+    kind = GrantKind.ENTERPRISE_AGENT
+    agent = SubFactory(UserFactory)
+    principal_enterprise = SubFactory(EnterpriseFactory)
+    principal_person = None
+    granted_by = LazyAttribute(
+        lambda grant: (
+            grant.principal_person
+            or (
+                grant.principal_enterprise.legal_representative
+                if grant.principal_enterprise
+                else None
+            )
+        )
+    )
+    all_services = True
+    service_codes = LazyFunction(list)
+    valid_until = LazyFunction(lambda: timezone.now() + dt.timedelta(days=365))
+
+    class Params:
+        family = Trait(kind=GrantKind.FAMILY_MEMBER, principal_enterprise=None)

@@ -88,7 +88,7 @@ class StaffSecondFactorMiddleware:
         if (
             request.user.is_authenticated
             and not request.path.startswith(("/accounts/", "/static/", "/i18n/"))
-            and get_authentication_records(request)
+            and get_authentication_records(request, request.user)
             and is_staff_session(request)
             and not is_mfa_enabled(
                 request.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]

@@ -87,7 +87,7 @@ def authentication_strength(request: HttpRequest) -> AuthenticationStrength | No
     if not request.user.is_authenticated:
         return None
     records = [
-        *get_authentication_records(request),
+        *get_authentication_records(request, request.user),
         *request.session.get(SESSION_AUTHENTICATION, []),
     ]
     methods = {str(record.get("method")) for record in records}

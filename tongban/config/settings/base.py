@@ -92,9 +92,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "tongban.accounts.middleware.SessionIdleTimeoutMiddleware",
     "tongban.accounts.middleware.StaffSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tongban.core.middleware.DomainErrorMiddleware",
 ]
@@ -493,6 +493,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_BY_CODE_REQUIRED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+# Six digits, as every Chinese app sends them (and as phones offer to fill them in).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Failed logins slow down with growing delays (tongban.core.ratelimit) instead of allauth's
