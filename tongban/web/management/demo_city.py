@@ -16,9 +16,14 @@ import hmac
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import override
+from stdnum.cn import uscc
 
 from tongban.accounts.factories import UserFactory, synthetic_resident_id_number
 from tongban.accounts.models import User
+from tongban.certificates.constants import BUSINESS_LICENCE, HolderKind
+from tongban.certificates.models import Certificate
+from tongban.certificates.services import Holder, certificate_issue, issuer_register
 from tongban.organization.constants import RegionLevel, StaffRole, StandardDepartmentType
 from tongban.organization.factories import (
     DepartmentFactory,
@@ -31,6 +36,7 @@ from tongban.organization.factories import (
     factory_create,
 )
 from tongban.organization.models import Department, Region, ServiceHall
+from tongban.registries.models import DemoEnterprise
 from tongban.registries.services import DemoStreet, demo_registries_populate
 
 CITY = ("990200", "海川市")
@@ -184,6 +190,43 @@ def _hall_of(department_type: str) -> str:
     return SERVICE_CENTRE
 
 
+def _certificates(departments: dict[str, Department]) -> None:
+    """A signing key per department, and an e-business licence for the first demo enterprise."""
+    for number, department in enumerate(departments.values(), start=1):
+        # Government bodies' credit codes start with 11 (GB 32100-2015).
+        body = f"11{CITY[0]}MB{number:07d}"
+        issuer_register(
+            department=department, credit_code=body + uscc.calc_check_digit(body), actor=None
+        )
+    if Certificate.objects.filter(type__code=BUSINESS_LICENCE).exists():
+        return
+    enterprise = (
+        DemoEnterprise.objects.select_related("legal_representative")
+        .order_by("credit_code")
+        .first()
+    )
+    if enterprise is None:
+        return
+    with override("zh-hans"):
+        kind = str(enterprise.get_kind_display())
+    certificate_issue(
+        certificate_type_code=BUSINESS_LICENCE,
+        department=departments[StandardDepartmentType.MARKET_REGULATION],
+        holder=Holder(HolderKind.ENTERPRISE, enterprise.credit_code, enterprise.name),
+        data={
+            "name": enterprise.name,
+            "credit_code": enterprise.credit_code,
+            "kind": kind,
+            "legal_representative": enterprise.legal_representative.name,
+            "registered_capital": f"{enterprise.registered_capital}万元人民币",
+            "established_on": enterprise.established_on.isoformat(),
+            "address": enterprise.registered_address,
+            "business_scope": enterprise.business_scope,
+        },
+        valid_from=enterprise.established_on,
+    )
+
+
 def demo_city_build() -> DemoCity:
     """Creates whatever of Haichuan is missing; call inside one transaction."""
     city, districts, streets = _regions()
@@ -260,6 +303,7 @@ def demo_city_build() -> DemoCity:
                 )
             )
     report = demo_registries_populate(streets=streets)
+    _certificates(departments)
     return DemoCity(
         accounts=accounts,
         residents_created=report.residents,
