@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
+from tongban.web.management.demo_identity import demo_citizen_build, demo_staff_totp_store
 
 
 class Command(BaseCommand):
@@ -23,6 +24,10 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             city = demo_city_build()
+            demo_staff_totp_store(
+                secrets=[(account.username, account.totp_secret) for account in city.accounts]
+            )
+            citizen = demo_citizen_build(password=DEMO_PASSWORD)
         self.stdout.write(
             f"Demo city 海川市 (Haichuan) ready: {city.residents_created} residents and "
             f"{city.enterprises_created} enterprises added to the demo registries."
@@ -35,4 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{account.username:<24} {account.totp_secret:<34} "
                 f"{account.role} @ {account.department}"
+            )
+        if citizen is not None:
+            self.stdout.write(
+                f"Demo citizen (L2): mobile {citizen.mobile}, the password above; the sign-in "
+                f"code arrives in the demo SMS outbox (/notifications/demo/sms/). Legal "
+                f"representative of {citizen.enterprise}."
             )
