@@ -277,6 +277,12 @@ def main() -> None:
     subprocess.run(
         [str(BIN / "python"), "-m", "benchmarks.workflow"], cwd=ROOT, env=environment, check=True
     )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.certificates"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
 
 
 if __name__ == "__main__":
