@@ -39,15 +39,22 @@ def main() -> None:
         RegionFactory,
         factory_create,
     )
+    from tongban.organization.models import Department
 
     services.certificate_types_ensure()
     city = factory_create(RegionFactory, code="990200", name="海川市", level=RegionLevel.CITY)
-    department = factory_create(
-        DepartmentFactory,
-        code=f"B-CERT-{uuid.uuid4().hex[:6]}",
-        type=factory_create(DepartmentTypeFactory, code=StandardDepartmentType.MARKET_REGULATION),
-        region=city,
+    department_type = factory_create(
+        DepartmentTypeFactory, code=StandardDepartmentType.MARKET_REGULATION
     )
+    # The workflow scenario may have made the city's market regulation department already.
+    department = Department.objects.filter(type=department_type, region=city, parent=None).first()
+    if department is None:
+        department = factory_create(
+            DepartmentFactory,
+            code=f"B-CERT-{uuid.uuid4().hex[:6]}",
+            type=department_type,
+            region=city,
+        )
     body = f"1199020{uuid.uuid4().int % 10**10:010d}"
     issuer = services.issuer_register(
         department=department, credit_code=body + uscc.calc_check_digit(body), actor=None

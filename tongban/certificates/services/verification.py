@@ -46,6 +46,40 @@ _KINDS = {
 
 
 @dataclass(frozen=True)
+class _PublishedKey:
+    kid: str
+    algorithm: str
+    public_jwk: dict[str, Any]
+    issuer_id: uuid.UUID
+    department_code: str
+
+
+# A key's public half and owner never change once made (rotation adds keys; keys are never
+# deleted), so each process remembers the ones it has looked up: no query per verification.
+_known_keys: dict[str, _PublishedKey] = {}
+_KNOWN_KEYS_MAX = 10_000
+
+
+def _published_key(kid: str) -> _PublishedKey | None:
+    known = _known_keys.get(kid)
+    if known is not None:
+        return known
+    key = IssuerKey.objects.select_related("issuer__department").filter(kid=kid).first()
+    if key is None:
+        return None
+    known = _PublishedKey(
+        kid=key.kid,
+        algorithm=key.algorithm,
+        public_jwk=dict(key.public_jwk),
+        issuer_id=key.issuer_id,
+        department_code=key.issuer.department.code,
+    )
+    if len(_known_keys) < _KNOWN_KEYS_MAX:
+        _known_keys[kid] = known
+    return known
+
+
+@dataclass(frozen=True)
 class Verification:
     certificate: Certificate
     validity: Validity
@@ -68,7 +102,7 @@ def _b64_json(part: str) -> dict[str, Any]:
     return value
 
 
-def _verified_payload(token: str) -> tuple[dict[str, Any], dict[str, Any], IssuerKey]:
+def _verified_payload(token: str) -> tuple[dict[str, Any], dict[str, Any], _PublishedKey]:
     token = "".join(token.split())
     if not token or len(token) > TOKEN_MAX_LENGTH or token.count(".") != 2:
         raise TokenMalformed()
@@ -82,7 +116,7 @@ def _verified_payload(token: str) -> tuple[dict[str, Any], dict[str, Any], Issue
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise KeyUnknown()
-    key = IssuerKey.objects.select_related("issuer__department").filter(kid=kid).first()
+    key = _published_key(kid)
     if key is None:
         raise KeyUnknown()
     if key.algorithm != algorithm:
@@ -101,19 +135,19 @@ def _verified_payload(token: str) -> tuple[dict[str, Any], dict[str, Any], Issue
     return header, payload, key
 
 
-def _certificate_of(key: IssuerKey, certificate_id: Any) -> Certificate:
+def _certificate_of(key: _PublishedKey, certificate_id: Any) -> Certificate:
     try:
         pk = uuid.UUID(str(certificate_id).removeprefix("urn:uuid:"))
     except ValueError:
         raise TokenMalformed() from None
-    certificate = (
-        Certificate.objects.select_related("type", "issuer__department")
-        .filter(pk=pk, issuer_id=key.issuer_id)
-        .first()
-    )
-    if certificate is None:
-        raise CertificateUnknown()
-    return certificate
+    try:
+        return (
+            Certificate.objects.select_related("type", "issuer__department")
+            .defer("credential", "qr_token")
+            .get(pk=pk, issuer_id=key.issuer_id)
+        )
+    except Certificate.DoesNotExist:
+        raise CertificateUnknown() from None
 
 
 def _network_of(address: str | None) -> str:
@@ -141,7 +175,7 @@ def certificate_verify(
     kind = _KINDS.get(str(header.get("typ", "")))
     if kind is None:
         raise TokenMalformed()
-    department_code = key.issuer.department.code
+    department_code = key.department_code
     if kind == "credential":
         issuer = payload.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
