@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django import forms
@@ -151,7 +152,10 @@ def signup_finish(request: HttpRequest) -> HttpResponse:
             del request.session[_SIGNUP]
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             # The code proved the identifier and the password was just chosen: two factors.
-            _session_authentication_record(request, "code")
+            # Recorded where allauth keeps the session's authentications, and as fresh proof
+            # (``reauthenticated``), so adding a passkey right after sign-up asks for no
+            # password again within allauth's reauthentication window.
+            record_authentication(request, user, method="code", reauthenticated=True)
             session_activity_start(request)
             messages.success(request, _("Your account is ready."))
             return HttpResponseRedirect(reverse("accounts:home"))
