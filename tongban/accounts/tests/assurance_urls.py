@@ -1,11 +1,10 @@
 """The portal's URLs plus one view that needs L2 and a two-factor sign-in (tests only)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 from tongban.accounts.constants import AuthenticationStrength, RealNameLevel
 from tongban.accounts.decorators import require_assurance
-from tongban.config.urls import urlpatterns as portal_urlpatterns
 
 
 @require_assurance(level=RealNameLevel.L2, strength=AuthenticationStrength.TWO_FACTOR)
@@ -21,5 +20,6 @@ def passkey_only(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("test/pension/", pension_apply),
     path("test/passkey/", passkey_only),
-    *portal_urlpatterns,
+    # By name, not import: apps never import the config package (the layer contract).
+    path("", include("tongban.config.urls")),
 ]
