@@ -36,6 +36,7 @@ from tongban.organization.factories import (
     factory_create,
 )
 from tongban.organization.models import Department, Region, ServiceHall
+from tongban.registries.constants import EnterpriseStatus
 from tongban.registries.models import DemoEnterprise
 from tongban.registries.services import DemoStreet, demo_registries_populate
 
@@ -200,8 +201,10 @@ def _certificates(departments: dict[str, Department]) -> None:
         )
     if Certificate.objects.filter(type__code=BUSINESS_LICENCE).exists():
         return
+    # The enterprise the demo citizen represents (demo_identity), so their wallet holds it.
     enterprise = (
         DemoEnterprise.objects.select_related("legal_representative")
+        .filter(status=EnterpriseStatus.ACTIVE, legal_representative__deceased_on=None)
         .order_by("credit_code")
         .first()
     )

@@ -22,3 +22,16 @@ def test_seed_demo_gives_every_department_a_key_and_issues_one_licence_once():
     licence = Certificate.objects.get()
     assert licence.type.code == "business_licence"
     assert licence.holder_kind == "enterprise"
+
+
+@override_settings(DEMO_MODE=True)
+def test_the_demo_citizen_holds_the_demo_licence_in_their_wallet():
+    from tongban.accounts.models import Enterprise
+    from tongban.certificates.selectors import certificates_for_holder
+
+    call_command("seed_demo", stdout=StringIO())
+    representative = Enterprise.objects.get().legal_representative
+
+    assert [c.type.code for c in certificates_for_holder(user=representative)] == [
+        "business_licence"
+    ]
