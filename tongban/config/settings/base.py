@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.workflow",
     "tongban.certificates",
+    "tongban.catalog",
     "tongban.web",
 ]
 
