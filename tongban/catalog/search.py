@@ -75,9 +75,14 @@ def name_tokens(name: str) -> set[str]:
     tokens = text_tokens(text)
     for run in CJK.findall(text):
         tokens.update(run)
-        words = [word for word in _jieba().cut_for_search(run) if len(word) > 1]
-        for piece in [run, *words]:
-            tokens.add("py:" + initials(piece)[:TOKEN_MAX_LENGTH])
+        # Initials of every run of up to four consecutive words: 个体 + 工商户 → gtgsh.
+        words = list(_jieba().cut(run))
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + 4, len(words)) + 1):
+                piece = "".join(words[start:end])
+                if len(piece) > 1:
+                    tokens.add("py:" + initials(piece)[:TOKEN_MAX_LENGTH])
+        tokens.add("py:" + initials(run)[:TOKEN_MAX_LENGTH])
     return tokens
 
 
