@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tongban.accounts.api import router as accounts_router
+from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api import router as core_router
 from tongban.core.exceptions import (
@@ -37,6 +38,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", workflow_router)
 api.add_router("/", certificates_router)
+api.add_router("/", catalog_router)
 
 
 def _respond(request: HttpRequest, payload: ErrorPayload, status: int) -> HttpResponse:
