@@ -94,3 +94,5 @@ class MaterialForm(models.TextChoices):
 # Search input limits: a query longer than this is refused, not truncated silently.
 SEARCH_QUERY_MAX_LENGTH = 50
 SEARCH_RESULTS_LIMIT = 50
+# Searches per client address and minute before growing delays set in (DESIGN.md §8).
+SEARCH_RATE_LIMIT = 120

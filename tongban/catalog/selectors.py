@@ -111,7 +111,8 @@ def _cursor_decode(cursor: str) -> str:
     if not cursor:
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor.encode() + b"==").decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise SearchQueryInvalid(
             errors={"cursor": [FieldError("cursor_invalid", _("This page link is not valid."))]}
