@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("", include("tongban.notifications.urls")),
     path("", include("tongban.certificates.urls")),
+    path("", include("tongban.catalog.urls")),
     path("", include("tongban.web.urls")),
 ]
 
