@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 
+from allauth.idp.oidc.contrib.ninja.security import TokenAuth
+from allauth.idp.oidc.models import Token
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
 from tongban.accounts import selectors
 from tongban.accounts.models import User
+from tongban.accounts.oidc.selectors import token_authentication_strength
 from tongban.core.masking import mask_email, mask_name, mask_phone, mask_resident_id_number
 
 router = Router(tags=["accounts"])
@@ -40,12 +43,27 @@ def _party(party: selectors.ActingParty) -> PartyOut:
     return PartyOut(kind=party.kind.value, id=party.id, name=party.name, grant_id=party.grant_id)
 
 
-@router.get("/me", response=MeOut, auth=django_auth, summary="The signed-in person")
+# A department system signs in with an access token from Tongban's OpenID Connect provider
+# that carries the ``profile`` scope; the person's own browser uses its session.
+bearer_profile = TokenAuth(scope="profile")
+
+
+@router.get(
+    "/me", response=MeOut, auth=[django_auth, bearer_profile], summary="The signed-in person"
+)
 def me(request: HttpRequest) -> MeOut:
-    """Identifiers come masked, as on every screen; the full values are in "My data"."""
+    """Identifiers come masked, as on every screen; the full values are in "My data".
+
+    With a bearer token the strength is how the session that authorised it signed in.
+    """
     user = request.user
     assert isinstance(user, User)
-    strength = selectors.authentication_strength(request)
+    token = getattr(request, "auth", None)
+    strength = (
+        token_authentication_strength(token=token)
+        if isinstance(token, Token)
+        else selectors.authentication_strength(request)
+    )
     acting = selectors.acting_party_get(request)
     assert acting is not None
     return MeOut(

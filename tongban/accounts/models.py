@@ -201,3 +201,8 @@ class OneTimeCode(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.purpose} code {self.pk}"
+
+
+# Single sign-on's own tables live with the rest of the provider (tongban.accounts.oidc).
+from tongban.accounts.oidc.models import OidcConsent as OidcConsent  # noqa: E402
+from tongban.accounts.oidc.models import OidcSubject as OidcSubject  # noqa: E402

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from tongban.accounts import views
+from tongban.accounts.oidc import views as oidc_views
 
 app_name = "accounts"
 
@@ -20,4 +21,10 @@ urlpatterns: list[URLPattern] = [
     path("my-data/download/", views.my_data_download, name="my_data_download"),
     path("my-data/accesses/", views.data_accesses, name="data_accesses"),
     path("delete/", views.account_delete, name="delete"),
+    path("connected-systems/", oidc_views.connected_systems, name="connected_systems"),
+    path(
+        "connected-systems/<uuid:consent_id>/withdraw/",
+        oidc_views.consent_revoke,
+        name="consent_revoke",
+    ),
 ]

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from tongban.accounts.oidc.views import consent as oidc_consent
 from tongban.config.api import api, api_not_found
 
 # Staff sign in through the same pages as everyone, with their second factor.
@@ -12,6 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Single sign-on (allauth's OpenID Connect provider) behind Tongban's consent screen.
+    path("identity/o/authorize", oidc_consent, name="oidc_authorize"),
+    path("", include("allauth.idp.urls")),
     # Tongban's own account pages first: its sign-up replaces allauth's.
     path("accounts/", include("tongban.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The OpenID Connect provider for other departments' systems (ADR 7).
+    "allauth.idp.oidc",
     # Tongban's apps, from the lowest layer up (DESIGN.md §4).
     "tongban.core",
     "tongban.audit",
@@ -503,6 +505,29 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 ACCOUNT_FORMS = {"login": "tongban.accounts.forms.LoginForm"}
 MFA_ADAPTER = "tongban.accounts.adapters.MfaAdapter"
+
+# Single sign-on for other departments' systems: allauth's OpenID Connect provider, with
+# Tongban's claims, pairwise subjects and remembered consent (tongban.accounts.oidc, ADR 7).
+SSO_ENABLED = env.bool(
+    "TONGBAN_SSO",
+    False,
+    help="Offer single sign-on (OpenID Connect) to registered department systems. When on, "
+    "production needs `TONGBAN_OIDC_PRIVATE_KEY`; the development and test settings turn it "
+    "on with a throwaway key.",
+)
+IDP_OIDC_PRIVATE_KEY = env.str(
+    "TONGBAN_OIDC_PRIVATE_KEY",
+    "",
+    help="The RSA private key (PEM, 2048 bits or more) that signs id_tokens; its public half "
+    "is published at `/.well-known/jwks.json`. Generate one with `openssl genrsa 3072`. "
+    "Changing it makes clients refetch the JWKS.",
+    secret=True,
+)
+IDP_OIDC_ADAPTER = "tongban.accounts.oidc.adapter.OIDCAdapter"
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = 15 * 60
+IDP_OIDC_AUTHORIZATION_CODE_EXPIRES_IN = 60
+IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = 30 * 24 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False

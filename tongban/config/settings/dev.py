@@ -1,6 +1,7 @@
 """A developer's machine and `make run`: the embedded default with the demo city."""
 
 from tongban.config.settings.base import *  # noqa: F403
+from tongban.config.throwaway import throwaway_rsa_private_key
 from tongban.core.env import env
 
 DEBUG = DEBUG if env.is_set("DJANGO_DEBUG") else True  # noqa: F405
@@ -17,6 +18,9 @@ METRICS_ALLOWED_NETWORKS = METRICS_ALLOWED_NETWORKS or ["127.0.0.0/8", "::1/128"
 # A throwaway VAPID key: subscriptions made against it work on this machine only.
 WEB_PUSH_ENABLED = WEB_PUSH_ENABLED if env.is_set("TONGBAN_WEB_PUSH") else True  # noqa: F405
 VAPID_PRIVATE_KEY = VAPID_PRIVATE_KEY or "Imt8N4ka830y-6oPxCEyjWIUYyqyfGnb4WojAQV826w"  # noqa: F405
+# A throwaway key signs id_tokens: clients trust it until the process restarts.
+SSO_ENABLED = SSO_ENABLED if env.is_set("TONGBAN_SSO") else True  # noqa: F405
+IDP_OIDC_PRIVATE_KEY = IDP_OIDC_PRIVATE_KEY or throwaway_rsa_private_key()  # noqa: F405
 # Passkeys on http://localhost (a secure context for the browser, but not HTTPS).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = (
     MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN  # noqa: F405

@@ -16,6 +16,11 @@ if _missing:
         + ", ".join(_missing)
         + " (see docs/configuration.md)."
     )
+# Single sign-on is optional: its signing key is required only where it is switched on.
+if SSO_ENABLED and not IDP_OIDC_PRIVATE_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "TONGBAN_SSO is on: set TONGBAN_OIDC_PRIVATE_KEY (see docs/configuration.md)."
+    )
 # Web push is optional: its key is required only where it is switched on.
 if WEB_PUSH_ENABLED and not VAPID_PRIVATE_KEY:  # noqa: F405
     raise ImproperlyConfigured(

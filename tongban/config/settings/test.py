@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from tongban.config.settings.base import *  # noqa: F403
+from tongban.config.throwaway import throwaway_rsa_private_key
 
 DEBUG = False
 DEMO_MODE = False
@@ -15,6 +16,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WEB_PUSH_ENABLED = True
 VAPID_PRIVATE_KEY = "_PiOZNSJK6TdoH66NoRLBT4FLjIjkojUEZ2IFFxEnhU"
+SSO_ENABLED = True
+IDP_OIDC_PRIVATE_KEY = throwaway_rsa_private_key()
 CELERY_TASK_ALWAYS_EAGER = True
 PERIODIC_RUNNER = False
 # Each xdist worker gets its own media folder so parallel tests never share files.

@@ -55,6 +55,12 @@ def test_production_refuses_a_malformed_encryption_key():
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr or "32 bytes" in result.stderr
 
 
+def test_production_with_single_sign_on_needs_its_signing_key():
+    result = run_manage("check", extra_env={**PRODUCTION_ENV, "TONGBAN_SSO": "true"})
+    assert result.returncode != 0
+    assert "TONGBAN_OIDC_PRIVATE_KEY" in result.stderr
+
+
 def test_check_deploy_passes_when_every_secret_is_set():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
