@@ -5,13 +5,19 @@
 * ``real_name`` — L2 against the population registry, L3 at a counter;
 * ``agents`` — enterprises, agents, family members, and whom a session acts for;
 * ``data_rights`` — export and deletion of what the platform holds about a person;
-* ``preferences`` — the portal preferences a person keeps on the account.
+* ``preferences`` — the portal preferences a person keeps on the account;
+* ``tongban.accounts.oidc.services`` — single sign-on: clients, consent, claims released.
 
 Upper apps import from ``tongban.accounts.services`` only.
 """
 
 from __future__ import annotations
 
+from tongban.accounts.oidc.services import (
+    oidc_client_register,
+    oidc_consent_grant,
+    oidc_consent_revoke,
+)
 from tongban.accounts.services.agents import (
     acting_party_switch,
     enterprise_agent_grant,
@@ -36,6 +42,9 @@ __all__ = [
     "enterprise_register",
     "family_member_grant",
     "grant_revoke",
+    "oidc_client_register",
+    "oidc_consent_grant",
+    "oidc_consent_revoke",
     "personal_data_export",
     "real_name_verify",
     "real_name_verify_in_person",

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
 from tongban.web.management.demo_identity import demo_citizen_build, demo_staff_totp_store
+from tongban.web.management.demo_sso import demo_sso_client_build
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 secrets=[(account.username, account.totp_secret) for account in city.accounts]
             )
             citizen = demo_citizen_build(password=DEMO_PASSWORD)
+            sso_client = demo_sso_client_build()
         self.stdout.write(
             f"Demo city 海川市 (Haichuan) ready: {city.residents_created} residents and "
             f"{city.enterprises_created} enterprises added to the demo registries."
@@ -47,3 +49,8 @@ class Command(BaseCommand):
                 f"code arrives in the demo SMS outbox (/notifications/demo/sms/). Legal "
                 f"representative of {citizen.enterprise}."
             )
+        self.stdout.write(
+            f"Demo single sign-on client: client_id {sso_client.id} (public, PKCE S256), "
+            f"redirect URI {sso_client.get_redirect_uris()[0]}, discovery at "
+            f"/.well-known/openid-configuration."
+        )
