@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -564,10 +565,73 @@ def bundle_save(
     return bundle
 
 
+ITEM_FIELDS = ("code", "name", "aliases", "kind", "department_type", "applicant_types", "topics")
+DEMO_DIRECTORY = Path(__file__).resolve().parent / "demo"
+FIELD_ROW_DEFAULTS: dict[str, Any] = {
+    "required": True,
+    "options": [],
+    "help_text": "",
+    "max_length": None,
+    "step": "",
+    "condition_field": "",
+    "condition_value": "",
+    "prefill_source": "",
+    "purpose": "",
+}
+MATERIAL_DEFAULTS: dict[str, Any] = {
+    "requirement": MaterialRequirement.REQUIRED,
+    "condition_field": "",
+    "condition_value": "",
+    "form": MaterialForm.ORIGINAL,
+    "copies": 1,
+    "description": "",
+    "sample": "",
+    "certificate_type_codes": [],
+}
+
+
+@transaction.atomic
+def demo_catalog_load(
+    *, directory: Path = DEMO_DIRECTORY, actor_id: uuid.UUID | None = None
+) -> int:
+    """Publishes the demo catalog's services and bundles that are missing; returns how many
+    services it published (0 when everything is there: the demo is loaded idempotently)."""
+    published = 0
+    for entry in json.loads((directory / "services.json").read_text(encoding="utf-8")):
+        if ServiceItem.objects.filter(code=entry["code"], published_version__isnull=False).exists():
+            continue
+        process = directory / "processes" / f"review_{entry['department_type']}.bpmn"
+        document = {
+            "format": EXPORT_FORMAT,
+            "item": {name: entry[name] for name in ITEM_FIELDS},
+            "guide": {**entry["guide"], "process_bpmn": process.read_text(encoding="utf-8")},
+            "result_certificate_type": entry.get("result_certificate_type", ""),
+            "field_rows": [{**FIELD_ROW_DEFAULTS, **row} for row in entry["field_rows"]],
+            "materials": [{**MATERIAL_DEFAULTS, **row} for row in entry["materials"]],
+        }
+        draft = service_version_import(document=document, actor_id=actor_id)
+        service_version_publish(version=draft, actor_id=actor_id)
+        published += 1
+    for entry in json.loads((directory / "bundles.json").read_text(encoding="utf-8")):
+        if Bundle.objects.filter(code=entry["code"]).exists():
+            continue
+        bundle_save(
+            code=entry["code"],
+            name=entry["name"],
+            description=entry["description"],
+            topic=entry["topic"],
+            item_codes=entry["items"],
+            field_maps=entry["field_maps"],
+            actor_id=actor_id,
+        )
+    return published
+
+
 __all__ = [
     "FieldSpec",
     "FieldType",
     "bundle_save",
+    "demo_catalog_load",
     "field_row_add",
     "field_row_remove",
     "material_add",

@@ -21,6 +21,7 @@ from stdnum.cn import uscc
 
 from tongban.accounts.factories import UserFactory, synthetic_resident_id_number
 from tongban.accounts.models import User
+from tongban.catalog.services import demo_catalog_load
 from tongban.certificates.constants import BUSINESS_LICENCE, HolderKind
 from tongban.certificates.models import Certificate
 from tongban.certificates.services import Holder, certificate_issue, issuer_register
@@ -307,6 +308,8 @@ def demo_city_build() -> DemoCity:
             )
     report = demo_registries_populate(streets=streets)
     _certificates(departments)
+    # The service catalog: real-shaped guides, forms and processes (tongban/catalog/demo/).
+    demo_catalog_load()
     return DemoCity(
         accounts=accounts,
         residents_created=report.residents,
