@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from allauth.core.internal.httpkit import add_query_params
 from allauth.idp.oidc.forms import AuthorizationForm
@@ -71,6 +72,12 @@ class ConsentView(AuthorizationView):
         context["scopes"] = [SCOPES[name] for name in sorted(self._scopes) if name in SCOPES]
         response: HttpResponse = super().render_to_response(context, **kwargs)
         add_never_cache_headers(response)
+        # The answer to the consent form redirects to the client, and browsers hold that
+        # redirect to the page's form-action: allow the one validated redirect URI's origin.
+        redirect = urlsplit(str(self._request_info["redirect_uri"]))
+        response._csp_update = {  # type: ignore[attr-defined]
+            "form-action": [f"{redirect.scheme}://{redirect.netloc}"]
+        }
         return response
 
     def form_valid(self, form: AuthorizationForm) -> HttpResponse:
