@@ -283,6 +283,9 @@ def main() -> None:
         env=environment,
         check=True,
     )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.catalog"], cwd=ROOT, env=environment, check=True
+    )
 
 
 if __name__ == "__main__":
