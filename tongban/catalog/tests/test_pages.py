@@ -77,13 +77,16 @@ def test_a_step_that_does_not_exist_is_404(client: Client, published: ServiceVer
     assert client.get("/services/SCJG-001/form/9/").status_code == 404
 
 
-def test_the_bundle_page_shows_the_slowest_time(client: Client, published: ServiceVersion) -> None:
+def test_the_bundle_page_shows_the_slowest_time_and_the_shared_questions(
+    client: Client, published: ServiceVersion
+) -> None:
     slower = item_create(code="SW-001", name="税务登记")
     services.service_version_publish(version=draft_complete(slower, promised_days=3), actor_id=None)
     services.bundle_save(
         code="start-business",
         name="企业开办一件事",
         item_codes=["SCJG-001", "SW-001"],
+        field_maps={code: {"mobile": "mobile"} for code in ("SCJG-001", "SW-001")},
         actor_id=None,
     )
 
@@ -92,3 +95,12 @@ def test_the_bundle_page_shows_the_slowest_time(client: Client, published: Servi
     ).content.decode()
 
     assert "All done in 3 working days" in html
+    assert "used by 2 services" in html
+
+
+def test_the_guide_prints_with_its_own_stylesheet(
+    client: Client, published: ServiceVersion
+) -> None:
+    html = client.get("/services/SCJG-001/").content.decode()
+
+    assert 'href="/static/catalog/print.css" media="print"' in html
