@@ -385,3 +385,16 @@ def test_an_authorization_without_s256_pkce_is_refused(
     query = parse_qs(urlsplit(response.headers["Location"]).query)
     assert query["error"] == ["invalid_request"]
     assert "code" not in query
+
+
+def test_declining_consent_sends_access_denied_and_remembers_nothing(
+    live_server, browser, department_system, person
+):
+    client = oauth(live_server, department_system)
+
+    response = authorize(live_server, browser, client, secrets.token_urlsafe(48), consent=False)
+
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["error"] == ["access_denied"]
+    assert "code" not in query
+    assert not OidcConsent.objects.exists()
