@@ -205,6 +205,24 @@ class ServiceItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["code", "name", "aliases"]
     readonly_fields = ["published_version", "channel"]
 
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new item starts with its draft version 1, through the service.
+        created = services.service_item_create(
+            code=obj.code,
+            name=obj.name,
+            kind=obj.kind,
+            department_type_code=obj.department_type.code,
+            applicant_types=obj.applicant_types,
+            topics=obj.topics,
+            aliases=obj.aliases,
+            actor_id=_actor(request),
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
 
 class BundleMemberInline(admin.TabularInline):  # type: ignore[type-arg]
     model = BundleMember

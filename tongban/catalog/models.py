@@ -51,7 +51,7 @@ class ServiceItem(BaseModel):
         Region, blank=True, related_name="service_items", verbose_name=_("regions")
     )
     applicant_types = models.JSONField(_("applicant types"), default=list)
-    topics = models.JSONField(_("topics"), default=list)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
     published_version = models.OneToOneField(
         "ServiceVersion",
         on_delete=models.PROTECT,

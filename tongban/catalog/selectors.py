@@ -319,6 +319,27 @@ def service_version_export(*, version: ServiceVersion) -> dict[str, Any]:
     }
 
 
+def bundle_answers_split(*, code: str, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The answers of a bundle's combined form, split into each service's own form (by code).
+
+    A question mapped in a member's ``field_map`` goes to every service that maps it; the
+    others are keyed "<service code>.<field key>" in the combined form.
+    """
+    guide = bundle_guide(code=code)
+    members = {member.item.code: member for member in guide.bundle.members.select_related("item")}
+    split: dict[str, dict[str, Any]] = {item.code: {} for item in guide.items}
+    for item in guide.items:
+        mapped = members[item.code].field_map
+        for combined_key, field_key in mapped.items():
+            if combined_key in answers:
+                split[item.code][field_key] = answers[combined_key]
+        prefix = f"{item.code}."
+        for key, value in answers.items():
+            if key.startswith(prefix):
+                split[item.code][key[len(prefix) :]] = value
+    return split
+
+
 def version_diff(
     *, draft: ServiceVersion, published: ServiceVersion | None
 ) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.accounts.constants import AuthenticationStrength, RealNameLevel
 from tongban.audit.constants import AuditEventKind
 from tongban.audit.services import audit_event_record
 from tongban.catalog import search
@@ -156,7 +157,16 @@ def _guide_problems(changes: Mapping[str, Any]) -> dict[str, list[FieldError]]:
         problems["channel"] = [FieldError("choice", _("Choose one of the channels."))]
     if "trips" in changes and changes["trips"] not in (0, 1):
         problems["trips"] = [FieldError("trips", _("An applicant makes 0 or 1 trips at most."))]
-    for name in ("acceptance_days", "promised_days", "legal_days", "real_name_level"):
+    if "real_name_level" in changes and changes["real_name_level"] not in RealNameLevel.values:
+        problems["real_name_level"] = [FieldError("choice", _("Choose a real-name level."))]
+    if (
+        "authentication_strength" in changes
+        and changes["authentication_strength"] not in AuthenticationStrength.values
+    ):
+        problems["authentication_strength"] = [
+            FieldError("choice", _("Choose an authentication strength."))
+        ]
+    for name in ("acceptance_days", "promised_days", "legal_days"):
         if name in changes and (not isinstance(changes[name], int) or changes[name] < 0):
             problems[name] = [FieldError("number", _("Give a whole number of days."))]
     if "delivery_options" in changes and any(

@@ -78,3 +78,24 @@ def test_a_published_version_is_read_only_in_the_admin(
     published.refresh_from_db()
     assert response.status_code == 403
     assert published.legal_basis != "changed"
+
+
+def test_an_item_added_in_the_admin_starts_with_a_draft(
+    admin_client: Client, certificate_types: None
+) -> None:
+    from tongban.organization.models import DepartmentType
+
+    admin_client.post(
+        "/admin/catalog/serviceitem/add/",
+        {
+            "code": "NEW-1",
+            "name": "新事项",
+            "aliases": "",
+            "kind": "filing",
+            "department_type": str(DepartmentType.objects.get(code="market_regulation").pk),
+            "applicant_types": '["person"]',
+            "topics": "[]",
+        },
+    )
+
+    assert ServiceVersion.objects.get(item__code="NEW-1").status == VersionStatus.DRAFT

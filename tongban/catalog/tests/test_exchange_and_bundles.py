@@ -108,3 +108,15 @@ def test_a_bundle_needs_two_known_services(published: ServiceVersion) -> None:
 def test_an_unknown_bundle_is_not_found(db: None) -> None:
     with pytest.raises(BundleNotFound):
         selectors.bundle_guide(code="nope")
+
+
+def test_the_combined_answers_split_onto_each_services_form(bundle: Bundle) -> None:
+    split = selectors.bundle_answers_split(
+        code="start-business",
+        answers={"operator_name": "张三", "SCJG-001.mobile": "13800138000", "SW-001.mobile": "1"},
+    )
+
+    assert split == {
+        "SCJG-001": {"operator_name": "张三", "mobile": "13800138000"},
+        "SW-001": {"mobile": "1"},
+    }

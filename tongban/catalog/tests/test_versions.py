@@ -200,3 +200,18 @@ def test_creating_an_item_refuses_bad_input_and_saves_nothing(certificate_types:
         "topics",
     }
     assert ServiceItem.objects.count() == 0
+
+
+def test_an_unknown_real_name_level_or_strength_is_refused(certificate_types: None) -> None:
+    draft = item_create().versions.get()
+
+    with pytest.raises(InvalidInput) as raised:
+        services.service_version_update(
+            version=draft,
+            changes={"real_name_level": 9, "authentication_strength": 0},
+            actor_id=None,
+        )
+
+    assert set(raised.value.errors) == {"real_name_level", "authentication_strength"}
+    draft.refresh_from_db()
+    assert (draft.real_name_level, draft.authentication_strength) == (2, 1)
