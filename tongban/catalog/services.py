@@ -610,7 +610,8 @@ def demo_catalog_load(
     for entry in json.loads((directory / "services.json").read_text(encoding="utf-8")):
         if ServiceItem.objects.filter(code=entry["code"], published_version__isnull=False).exists():
             continue
-        process = directory / "processes" / f"review_{entry['department_type']}.bpmn"
+        process_name = entry.get("process") or f"review_{entry['department_type']}"
+        process = directory / "processes" / f"{process_name}.bpmn"
         document = {
             "format": EXPORT_FORMAT,
             "item": {name: entry[name] for name in ITEM_FIELDS},
