@@ -58,7 +58,9 @@ lock: $(STAMPS)/dev
 messages: $(STAMPS)/dev
 	cd tongban && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location file
 	# The msgids are English: the English catalog repeats them, so it is complete by construction.
+	msgfilter --keep-header -i tongban/locale/en/LC_MESSAGES/django.po -o tongban/locale/en/LC_MESSAGES/django.po sed -e d
 	msgen --force-po -o tongban/locale/en/LC_MESSAGES/django.po tongban/locale/en/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --clear-previous -o tongban/locale/en/LC_MESSAGES/django.po tongban/locale/en/LC_MESSAGES/django.po
 	bin/po-header $(PO_FILES)
 
 config-doc: $(STAMPS)/dev
