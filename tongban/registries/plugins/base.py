@@ -15,9 +15,9 @@ from __future__ import annotations
 import abc
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from django.utils.functional import Promise
 
@@ -113,62 +113,47 @@ class RegistryQuery(Generic[R]):
 
 
 @dataclass(frozen=True)
-class ResidentByIdNumber(RegistryQuery[Resident]):
+class _ByResidentIdNumber(RegistryQuery[R]):
+    """A query about the person with this resident ID number."""
+
     id_number: str
 
-    def normalized(self) -> ResidentByIdNumber:
-        return ResidentByIdNumber(resident_id_number_validate(self.id_number))
+    def normalized(self) -> Self:
+        return replace(self, id_number=resident_id_number_validate(self.id_number))
 
     def subject_identifier(self) -> str:
         return self.id_number
 
 
 @dataclass(frozen=True)
-class HouseholdMembersOf(RegistryQuery[Resident]):
+class ResidentByIdNumber(_ByResidentIdNumber[Resident]):
+    pass
+
+
+@dataclass(frozen=True)
+class HouseholdMembersOf(_ByResidentIdNumber[Resident]):
     """Everyone registered in the household of the person with this ID number."""
 
-    id_number: str
 
-    def normalized(self) -> HouseholdMembersOf:
-        return HouseholdMembersOf(resident_id_number_validate(self.id_number))
-
-    def subject_identifier(self) -> str:
-        return self.id_number
+@dataclass(frozen=True)
+class ResidentIdCardByIdNumber(_ByResidentIdNumber[ResidentIdCard]):
+    pass
 
 
 @dataclass(frozen=True)
-class ResidentIdCardByIdNumber(RegistryQuery[ResidentIdCard]):
-    id_number: str
-
-    def normalized(self) -> ResidentIdCardByIdNumber:
-        return ResidentIdCardByIdNumber(resident_id_number_validate(self.id_number))
-
-    def subject_identifier(self) -> str:
-        return self.id_number
+class EnterprisesRepresentedBy(_ByResidentIdNumber[Enterprise]):
+    """The enterprises whose legal representative has this ID number."""
 
 
 @dataclass(frozen=True)
 class EnterpriseByCreditCode(RegistryQuery[Enterprise]):
     credit_code: str
 
-    def normalized(self) -> EnterpriseByCreditCode:
-        return EnterpriseByCreditCode(credit_code_validate(self.credit_code))
+    def normalized(self) -> Self:
+        return replace(self, credit_code=credit_code_validate(self.credit_code))
 
     def subject_identifier(self) -> str:
         return self.credit_code
-
-
-@dataclass(frozen=True)
-class EnterprisesRepresentedBy(RegistryQuery[Enterprise]):
-    """The enterprises whose legal representative has this ID number."""
-
-    id_number: str
-
-    def normalized(self) -> EnterprisesRepresentedBy:
-        return EnterprisesRepresentedBy(resident_id_number_validate(self.id_number))
-
-    def subject_identifier(self) -> str:
-        return self.id_number
 
 
 # --- sources -----------------------------------------------------------------------------
