@@ -55,6 +55,28 @@ class TaskEvent:
     due_at: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class TaskCompletion:
+    """An officer is completing a human task: what they decided, before the process moves on.
+
+    ``properties`` are the user task's ``tongban:*`` attributes from the BPMN file, which the
+    engine passes on without reading (e.g. which step of a case the task is).
+    """
+
+    task_id: uuid.UUID
+    instance_id: uuid.UUID
+    subject_type: str
+    subject_id: str
+    element_id: str
+    department_id: uuid.UUID
+    role: str
+    outcome: str
+    comment: str
+    data: Mapping[str, Any]
+    actor_id: uuid.UUID
+    properties: Mapping[str, str]
+
+
 process_finished: Hook[[ProcessFinished]] = Hook(
     "workflow.process_finished",
     description="A process instance reached its end (in the finishing transaction).",
@@ -62,6 +84,13 @@ process_finished: Hook[[ProcessFinished]] = Hook(
 task_created: Hook[[TaskEvent]] = Hook(
     "workflow.task_created",
     description="A human task entered a department's inbox (in the creating transaction).",
+)
+task_completing: Hook[[TaskCompletion]] = Hook(
+    "workflow.task_completing",
+    description=(
+        "A human task is being completed, before the process moves on (in the completing "
+        "transaction): a receiver may refuse the completion by raising a domain error."
+    ),
 )
 task_due_soon: Hook[[TaskEvent]] = Hook(
     "workflow.task_due_soon",

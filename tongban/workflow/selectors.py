@@ -107,3 +107,10 @@ def process_diagram_svg(*, instance: ProcessInstance) -> str:
 
 def _no_service(*args: object) -> None:
     raise RuntimeError("drawing a diagram runs no service")
+
+
+def task_properties_of(*, task: HumanTask) -> dict[str, str]:
+    """The task's own ``tongban:*`` attributes in its BPMN file (see ``TaskCompletion``)."""
+    stored = task.instance.definition
+    definition = definition_parse_cached(stored.bpmn.encode(), stored.digest)
+    return dict(definition.task_properties.get(task.element_id, {}))

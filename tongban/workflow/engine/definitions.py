@@ -54,6 +54,10 @@ EXPRESSION_TAGS = {
 }
 
 
+# The ``tongban:*`` attributes of a user task that the engine itself reads.
+_ENGINE_ATTRIBUTES = {"departmentType", "role", "outcomes"}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a definition: where (the element's id, or "") and why."""
@@ -92,6 +96,9 @@ class Definition:
     allowed_outcomes: dict[str, tuple[str, ...]]
     layout: Layout
     service_handlers: dict[str, str] = field(default_factory=dict)
+    # A user task's own ``tongban:*`` attributes (not its assignment or outcomes), for the
+    # upper app that runs the process: the engine passes them on without reading them.
+    task_properties: dict[str, dict[str, str]] = field(default_factory=dict)
     # The spec as the serializer writes it, made once per process on first load.
     spec_json: str | None = None
 
@@ -226,6 +233,7 @@ def definition_check(
     end_outcomes: dict[str, str] = {}
     allowed_outcomes: dict[str, tuple[str, ...]] = {}
     handlers: dict[str, str] = {}
+    task_properties: dict[str, dict[str, str]] = {}
     for node in process.iter():
         if not isinstance(node.tag, str):
             continue
@@ -279,6 +287,12 @@ def definition_check(
                         Problem(element_id, "unknown_outcome", f"unknown outcome {outcome!r}")
                     )
             allowed_outcomes[element_id] = outcomes
+            task_properties[element_id] = {
+                etree.QName(name).localname: str(value)
+                for name, value in node.attrib.items()
+                if etree.QName(name).namespace == TONGBAN
+                and etree.QName(name).localname not in _ENGINE_ATTRIBUTES
+            }
         if tag == "endEvent":
             end_outcomes[element_id] = node.get(f"{{{TONGBAN}}}outcome") or ""
         if tag == "serviceTask":
@@ -325,6 +339,7 @@ def definition_check(
         allowed_outcomes=allowed_outcomes,
         layout=_layout(root),
         service_handlers=handlers,
+        task_properties=task_properties,
     )
     return definition, []
 

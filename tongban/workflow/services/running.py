@@ -27,13 +27,16 @@ from tongban.core.working_days import (
     add_working_days,
     local_date,
 )
+from tongban.organization.constants import StaffRole
 from tongban.organization.selectors import staff_positions_of
 from tongban.workflow.callbacks import (
     ProcessFinished,
     ServiceCall,
+    TaskCompletion,
     TaskEvent,
     process_finished,
     service_handlers,
+    task_completing,
     task_created,
 )
 from tongban.workflow.constants import (
@@ -281,6 +284,43 @@ def task_claim(*, task_id: uuid.UUID, actor: User) -> HumanTask:
 
 
 @transaction.atomic
+def task_assign(*, task_id: uuid.UUID, actor: User, assignee: User) -> HumanTask:
+    """A supervisor of the task's department gives an open task to another of its officers
+    (one who holds the task's role there), whether or not someone had claimed it."""
+    row = HumanTask.objects.select_for_update().filter(pk=task_id).first()
+    if row is None or (row.department_id, StaffRole.SUPERVISOR.value) not in _positions(actor):
+        raise NotFound()
+    if row.status not in ACTIVE_TASK_STATUSES:
+        raise TaskAlreadyCompleted()
+    if (row.department_id, row.role) not in _positions(assignee):
+        raise InvalidInput(
+            errors={
+                "assignee": [
+                    FieldError(
+                        "not_eligible",
+                        "The assignee does not hold the task's role in its department.",
+                    )
+                ]
+            }
+        )
+    previous = row.claimed_by_id
+    row.status = TaskStatus.CLAIMED
+    row.claimed_by = assignee
+    row.save(update_fields=["status", "claimed_by", "updated_at"])
+    audit_event_record(
+        kind=AuditEventKind.STATUS_CHANGED,
+        actor_id=actor.pk,
+        object_type="workflow.task",
+        object_id=str(row.pk),
+        summary={
+            "assigned_to": str(assignee.pk),
+            "previous": str(previous) if previous else "",
+        },
+    )
+    return row
+
+
+@transaction.atomic
 def task_complete(
     *,
     task_id: uuid.UUID,
@@ -308,6 +348,23 @@ def task_complete(
     parsed = definition_of(instance.definition)
     if outcome not in parsed.allowed_outcomes.get(row.element_id, ()):
         raise OutcomeNotAllowed()
+    # Upper apps check and record the decision first: a refusal leaves the process untouched.
+    task_completing.fire(
+        TaskCompletion(
+            task_id=row.pk,
+            instance_id=instance.pk,
+            subject_type=instance.subject_type,
+            subject_id=instance.subject_id,
+            element_id=row.element_id,
+            department_id=row.department_id,
+            role=row.role,
+            outcome=outcome,
+            comment=comment[:4000],
+            data=cleaned,
+            actor_id=actor.pk,
+            properties=dict(parsed.task_properties.get(row.element_id, {})),
+        )
+    )
     now = timezone.now()
     workflow = runtime.workflow_load(instance.state, parsed, _engine_for(instance))
     task = runtime.task_find(workflow, row.engine_task_id)

@@ -184,3 +184,31 @@ def test_a_bad_completion_body_is_a_clear_error(client, tasks, market_officer):
         content_type="application/json",
     )
     assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+
+
+def test_a_completing_receiver_sees_the_decision_and_can_refuse_it_leaving_nothing_changed(
+    tasks, market_officer
+):
+    from tongban.core.exceptions import InvalidInput
+
+    seen: list[services.TaskCompletion] = []
+
+    def refuse(completion: services.TaskCompletion) -> None:
+        seen.append(completion)
+        raise InvalidInput()
+
+    services.task_completing.connect(refuse)
+    try:
+        task = tasks["market_review"]
+        state = task.instance.state
+        with pytest.raises(InvalidInput):
+            services.task_complete(
+                task_id=task.pk, actor=market_officer, outcome="rejected", comment="no"
+            )
+    finally:
+        services.task_completing.disconnect(refuse)
+    assert [(c.element_id, c.outcome, c.comment, c.actor_id) for c in seen] == [
+        ("market_review", "rejected", "no", market_officer.pk)
+    ]
+    task.refresh_from_db()
+    assert (task.status, task.outcome, task.instance.state) == ("open", "", state)
