@@ -368,3 +368,27 @@ def actions_on_behalf_of(*, party_id: uuid.UUID, limit: int = 100) -> QuerySet[A
 
 def masked_party_name(party: ActingParty) -> str:
     return party.name if party.kind == PartyKind.ENTERPRISE else mask_name(party.name)
+
+
+# --- people of a region (emergency alerts) ---------------------------------------------------
+
+
+def users_by_resident_id_numbers(*, id_numbers: list[str]) -> QuerySet[User]:
+    """Active real-name accounts (L2 and up) holding one of these resident ID numbers."""
+    indexes = [blind_index_of(User, "resident_id_number", number) for number in id_numbers]
+    return User.objects.filter(
+        resident_id_number_index__in=indexes,
+        real_name_level__gte=RealNameLevel.L2,
+        is_active=True,
+        deleted_at=None,
+    )
+
+
+def users_with_chosen_region(*, region_prefixes: list[str]) -> QuerySet[User]:
+    """Active accounts whose chosen region ("my area") lies inside one of these code prefixes."""
+    if not region_prefixes:
+        return User.objects.none()
+    condition = Q()
+    for prefix in region_prefixes:
+        condition |= Q(region_code__startswith=prefix)
+    return User.objects.filter(condition, is_active=True, deleted_at=None)

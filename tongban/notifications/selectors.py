@@ -328,3 +328,65 @@ def delivery_failures_since(*, since: dt.datetime) -> list[FailureCount]:
         FailureCount(channel=row["channel"], error_code=row["error_code"], count=row["count"])
         for row in rows.annotate(count=Count("id"))
     ]
+
+
+# --- delivery counts of one message ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """How far a message got: recipients, and per channel how many deliveries in each status."""
+
+    recipients: int
+    read: int
+    by_channel: dict[str, dict[str, int]]
+
+    def total(self, channel: str, status: str) -> int:
+        return self.by_channel.get(channel, {}).get(status, 0)
+
+    @property
+    def pending(self) -> int:
+        """Deliveries not yet final (waiting or being sent)."""
+        return sum(
+            count
+            for statuses in self.by_channel.values()
+            for status, count in statuses.items()
+            if status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+        )
+
+    @property
+    def channels(self) -> list[dict[str, Any]]:
+        """Per channel used, in channel order: its label and counts by status (for pages)."""
+        return [
+            {
+                "channel": channel.value,
+                "label": channel.label,
+                "sent": self.total(channel, DeliveryStatus.SENT),
+                "pending": self.total(channel, DeliveryStatus.PENDING)
+                + self.total(channel, DeliveryStatus.SENDING),
+                "failed": self.total(channel, DeliveryStatus.FAILED),
+                "skipped": self.total(channel, DeliveryStatus.SKIPPED),
+            }
+            for channel in Channel
+            if channel.value in self.by_channel
+        ]
+
+
+def delivery_counts(*, notification_id: uuid.UUID | str) -> DeliveryCounts:
+    """Two grouped queries on indexed columns, whatever the number of recipients."""
+    from django.db.models import Count
+
+    from tongban.notifications.models import Notification
+
+    notification = Notification.objects.only("recipient_count").get(id=notification_id)
+    by_channel: dict[str, dict[str, int]] = {}
+    rows = (
+        Delivery.objects.filter(notification_id=notification_id)
+        .values("channel", "status")
+        .order_by()
+        .annotate(count=Count("id"))
+    )
+    for row in rows:
+        by_channel.setdefault(row["channel"], {})[row["status"]] = row["count"]
+    read = Recipient.objects.filter(notification_id=notification_id, read_at__isnull=False).count()
+    return DeliveryCounts(recipients=notification.recipient_count, read=read, by_channel=by_channel)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -79,6 +79,9 @@ __all__ = [
     "EventType",
     "TemplateText",
     "address_message_send",
+    "broadcast_close",
+    "broadcast_open",
+    "broadcast_recipients_add",
     "event_type_register",
     "mobile_is_valid",
     "mobile_normalize",
@@ -238,6 +241,92 @@ def notification_send(
         notification_id = str(notification.id)
         transaction.on_commit(lambda: _task("notification_fan_out").delay(notification_id))
     return notification
+
+
+def broadcast_open(
+    *,
+    event: str,
+    context: Mapping[str, Any],
+    link: str = "",
+    actor: Any | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """Opens a broadcast to be filled in batches: one message row, no recipients yet.
+
+    For region-wide sends (an emergency alert to a whole city): ``notification_send`` writes
+    every read mark in the caller's transaction, which for 100,000 people is one long
+    transaction holding locks. Here the caller adds recipients with
+    ``broadcast_recipients_add`` a batch at a time, each batch its own transaction whose
+    deliveries are created and queued as soon as it commits. With ``dedupe_key``, a second
+    call returns the first message.
+    """
+    event_type = event_type_get(code=event)
+    values = _context_clean(event_type, context)
+    link = _link_clean(link)
+    if dedupe_key is not None:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    content = _inbox_content(event_type, values) if Channel.INBOX in event_type.channels else {}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    event_code=event_type.code,
+                    category=event_type.category,
+                    content=content,
+                    context=json.dumps(values, ensure_ascii=False),
+                    link=link,
+                    broadcast=True,
+                    dedupe_key=dedupe_key,
+                    sent_by=actor,
+                )
+        except IntegrityError:
+            return Notification.objects.get(dedupe_key=dedupe_key)
+        if actor is not None:
+            audit_event_record(
+                kind=AuditEventKind.CREATED,
+                actor_id=actor.pk,
+                object_type="notifications.notification",
+                object_id=str(notification.id),
+                summary={"event": event_type.code, "broadcast": True},
+            )
+    return notification
+
+
+def broadcast_recipients_add(*, notification_id: uuid.UUID | str, user_ids: Sequence[Any]) -> int:
+    """Adds one batch of recipients to an open broadcast, in one transaction of its own.
+
+    Writes their read marks and their deliveries and queues the sends once the batch commits.
+    Idempotent: people already on the message are skipped, so a retried batch sends nothing
+    twice. Returns how many people were new.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().defer("context").get(id=notification_id)
+        )
+        present = set(
+            Recipient.objects.filter(notification=notification, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        new_ids = list(dict.fromkeys(u for u in user_ids if u not in present))
+        if not new_ids:
+            return 0
+        added = _recipients_add(notification, iter(new_ids), in_inbox=bool(notification.content))
+        Notification.objects.filter(id=notification.id).update(
+            recipient_count=F("recipient_count") + added
+        )
+        event = event_types.get(notification.event_code)
+        channels = [c for c in event.channels if c != Channel.INBOX] if event else []
+        if event is not None and channels:
+            _sends_enqueue(_batch_deliveries(notification, event, channels, new_ids))
+    return added
+
+
+def broadcast_close(*, notification_id: uuid.UUID | str) -> None:
+    """Marks an open broadcast as completely fanned out."""
+    Notification.objects.filter(id=notification_id).update(fanned_out_at=timezone.now())
 
 
 def _task(name: str) -> Any:

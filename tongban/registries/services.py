@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tongban.audit.services import personal_data_read_record
+from tongban.audit.constants import AuditEventKind
+from tongban.audit.services import audit_event_record, personal_data_read_record
 from tongban.core.exceptions import FieldError, InvalidInput
 from tongban.registries.constants import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH
 from tongban.registries.models import (
@@ -58,6 +60,7 @@ __all__ = [
     "ResidentIdCardByIdNumber",
     "demo_registries_populate",
     "registry_read",
+    "resident_id_numbers_in_regions",
 ]
 
 
@@ -119,6 +122,44 @@ def registry_read(*, source: str, query: RegistryQuery[R], reader: Reader, purpo
                     ip_address=reader.ip_address,
                 )
     return records
+
+
+def resident_id_numbers_in_regions(
+    *, region_prefixes: Sequence[str], reader: Reader, purpose: str
+) -> list[str]:
+    """The ID numbers of the living residents whose registered household lies in the regions.
+
+    For reaching everyone registered in an area (an emergency alert): answered from the demo
+    population here; a real deployment asks the population registry the same question. One
+    audit record names the reader, the purpose, the regions and how many people were found,
+    rather than one record per person of a whole city.
+    """
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) < PURPOSE_MIN_LENGTH:
+        raise _invalid(
+            "purpose", "purpose_required", str(_("Say why the data is needed (the purpose)."))
+        )
+    prefixes = [prefix for prefix in region_prefixes if prefix]
+    if not prefixes:
+        return []
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(household__region_code__startswith=prefix)
+    numbers = [
+        str(number)
+        for number in DemoResident.objects.filter(condition, deceased_on__isnull=True)
+        .order_by()
+        .values_list("id_number", flat=True)
+    ]
+    audit_event_record(
+        kind=AuditEventKind.PERSONAL_DATA_READ,
+        actor_id=reader.id,
+        object_type="registries.demo.ResidentsInRegions",
+        object_id=",".join(prefixes)[:100],
+        purpose=purpose,
+        summary={"regions": prefixes, "found": len(numbers)},
+    )
+    return numbers
 
 
 @dataclass(frozen=True)
