@@ -106,6 +106,13 @@ class ServiceVersion(BaseModel):
     )
     promised_days = models.PositiveSmallIntegerField(_("promised period in working days"))
     legal_days = models.PositiveSmallIntegerField(_("legal period in working days"))
+    # 行政许可法 Art. 42: the decision period may be extended once, by at most ten working
+    # days, with the approval of the head of the organ; a special law may allow otherwise.
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension allowed in working days"),
+        default=10,
+        help_text=_("The most the decision period may be extended, once, with approval."),
+    )
     fee_amount = models.DecimalField(
         _("fee in yuan"), max_digits=10, decimal_places=2, default=Decimal("0")
     )

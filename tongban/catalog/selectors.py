@@ -20,6 +20,7 @@ from tongban.catalog.constants import (
     VersionStatus,
 )
 from tongban.catalog.exceptions import BundleNotFound, SearchQueryInvalid, ServiceItemNotFound
+from tongban.catalog.forms_schema import form_data_errors
 from tongban.catalog.models import (
     Bundle,
     BundleMember,
@@ -375,6 +376,43 @@ def drafts() -> QuerySet[ServiceVersion]:
     return ServiceVersion.objects.filter(status=VersionStatus.DRAFT)
 
 
+def form_step(
+    *,
+    version: ServiceVersion,
+    step: int,
+    data: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> Any:
+    """The Django form of one step (1-based) of a version's form, for application pages."""
+    from tongban.catalog.forms import SchemaForm
+
+    steps = version.form_ui.get("steps", [])
+    return SchemaForm(data, schema=version.form_schema, step=steps[step - 1], initial=initial)
+
+
+def form_fields(
+    *,
+    version: ServiceVersion,
+    keys: Sequence[str],
+    data: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> Any:
+    """A Django form of only ``keys`` of a version's form, in the form's order (e.g. the
+    items a department asked to supplement)."""
+    from tongban.catalog.forms import SchemaForm
+
+    wanted = set(keys)
+    specs = [
+        spec
+        for step in version.form_ui.get("steps", [])
+        for spec in step.get("fields", [])
+        if spec.get("key") in wanted
+    ]
+    return SchemaForm(
+        data, schema=version.form_schema, step={"title": "", "fields": specs}, initial=initial
+    )
+
+
 def material_is_needed(material: Material, answers: dict[str, Any]) -> bool:
     if material.requirement == MaterialRequirement.REQUIRED:
         return True
@@ -387,6 +425,10 @@ __all__: Sequence[str] = [
     "bundle_guide",
     "bundle_list",
     "burden_figures",
+    "form_data_errors",
+    "form_fields",
+    "form_step",
+    "material_is_needed",
     "service_get_published",
     "service_list",
     "service_search",

@@ -57,6 +57,7 @@ from tongban.catalog.selectors import (
 )
 from tongban.certificates.models import CertificateType
 from tongban.core.exceptions import FieldError, InvalidInput
+from tongban.core.materials import held_document_kinds
 from tongban.core.prefill import prefill_sources
 from tongban.organization.models import DepartmentType
 from tongban.workflow.services import workflow_validate_definition
@@ -271,6 +272,7 @@ def _material_problems(
         ]
     codes = list(values.get("certificate_type_codes") or [])
     known = set(CertificateType.objects.filter(code__in=codes).values_list("code", flat=True))
+    known |= set(held_document_kinds.keys())
     if set(codes) - known:
         problems["certificate_type_codes"] = [
             FieldError(

@@ -12,7 +12,7 @@ from tongban.catalog.tests.conftest import draft_complete, item_create
 pytestmark = pytest.mark.django_db
 
 
-def test_the_guide_shows_trips_time_fee_materials_and_a_disabled_apply_button(
+def test_the_guide_shows_trips_time_fee_materials_and_the_apply_button(
     client: Client, published: ServiceVersion
 ) -> None:
     response = client.get("/services/SCJG-001/", HTTP_ACCEPT_LANGUAGE="en")
@@ -24,8 +24,7 @@ def test_the_guide_shows_trips_time_fee_materials_and_a_disabled_apply_button(
     assert "Free" in html
     assert "经营者身份证明" in html
     assert "Not needed if you hold the e-certificate" in html
-    assert 'type="button" disabled aria-describedby="apply-note"' in html
-    assert "Online application opens soon" in html
+    assert 'href="/services/SCJG-001/apply/"' in html
 
 
 def test_an_unknown_service_guide_is_404(client: Client, db: None) -> None:
