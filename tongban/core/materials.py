@@ -45,3 +45,16 @@ class MaterialSatisfier(Protocol):
 
 
 material_satisfiers: Registry[MaterialSatisfier] = Registry("material satisfier")
+
+
+@dataclass(frozen=True)
+class HeldDocumentKind:
+    """A kind of document, other than an e-certificate type, that a satisfier can supply
+    (the resident ID card the population registry holds); the catalog accepts its code
+    among a material's ``certificate_type_codes``."""
+
+    code: str
+    label: str | Promise
+
+
+held_document_kinds: Registry[HeldDocumentKind] = Registry("held document kind")

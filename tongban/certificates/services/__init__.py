@@ -1,5 +1,7 @@
 """Every change to certificates, one transaction each; split by concept (see each module)."""
 
+from tongban.certificates.pdf import FontFile, fonts_locate, qr_svg_data_uri
+from tongban.certificates.pdf import _qr_png as qr_png
 from tongban.certificates.selectors import Holder
 from tongban.certificates.services.issuing import (
     ISSUED_EVENT,
@@ -28,6 +30,7 @@ from tongban.certificates.services.verification import Verification, certificate
 __all__ = [
     "ISSUED_EVENT",
     "STATUS_CHANGED_EVENT",
+    "FontFile",
     "Holder",
     "Verification",
     "certificate_identifier",
@@ -40,10 +43,13 @@ __all__ = [
     "certificate_types_ensure",
     "certificate_verify",
     "encoded_list",
+    "fonts_locate",
     "issuer_key_rotate",
     "issuer_register",
     "jwks",
     "presentation_create",
     "publication_cache_clear",
+    "qr_png",
+    "qr_svg_data_uri",
     "status_list_credential",
 ]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "tongban.cases"
+    label = "cases"
+    verbose_name = _("Applications")
+
+    def ready(self) -> None:
+        from tongban.cases import extensions, tasks
+
+        extensions.register()
+        tasks.register()
