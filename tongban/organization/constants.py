@@ -41,6 +41,9 @@ class StaffRole(models.TextChoices):
     APPROVER = "approver", _("Approver")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Emergency alerts go out on four eyes: one person drafts, another approves.
+    ALERT_DRAFTER = "alert_drafter", _("Emergency alert drafter")
+    ALERT_APPROVER = "alert_approver", _("Emergency alert approver")
 
 
 class Weekday(models.IntegerChoices):
