@@ -286,6 +286,18 @@ def main() -> None:
     subprocess.run(
         [str(BIN / "python"), "-m", "benchmarks.catalog"], cwd=ROOT, env=environment, check=True
     )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.appointments"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.alerts"], cwd=ROOT, env=environment, check=True
+    )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.cases"], cwd=ROOT, env=environment, check=True
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tongban.accounts.api import router as accounts_router
+from tongban.alerts.api import router as alerts_router
+from tongban.appointments.api import router as appointments_router
+from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api import router as core_router
@@ -39,6 +42,9 @@ api.add_router("/", notifications_router)
 api.add_router("/", workflow_router)
 api.add_router("/", certificates_router)
 api.add_router("/", catalog_router)
+api.add_router("/", cases_router)
+api.add_router("/", alerts_router)
+api.add_router("/", appointments_router)
 
 
 def _respond(request: HttpRequest, payload: ErrorPayload, status: int) -> HttpResponse:

@@ -22,6 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tongban.notifications.urls")),
     path("", include("tongban.certificates.urls")),
     path("", include("tongban.catalog.urls")),
+    path("", include("tongban.cases.urls")),
+    path("", include("tongban.alerts.urls")),
+    path("", include("tongban.appointments.urls")),
     path("", include("tongban.web.urls")),
 ]
 

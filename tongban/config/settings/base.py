@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "tongban.workflow",
     "tongban.certificates",
     "tongban.catalog",
+    "tongban.cases",
+    "tongban.alerts",
+    "tongban.appointments",
     "tongban.web",
 ]
 
@@ -120,6 +123,7 @@ TEMPLATES = [
                 "tongban.web.context_processors.portal",
                 "tongban.notifications.context_processors.inbox",
                 "tongban.accounts.context_processors.identity",
+                "tongban.alerts.context_processors.banner",
             ],
         },
     },
@@ -240,8 +244,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.audit.tasks.audit_events_purge",
         "schedule": crontab(hour="4", minute="7"),
     },
+    # Deemed acceptance (Administrative Licensing Law Art. 32) is decided by the date in
+    # China, so hourly is plenty; the job is idempotent.
+    "cases-deemed-accepted-apply": {
+        "task": "tongban.cases.tasks.cases_deemed_accepted_apply",
+        "schedule": crontab(minute="5"),
+    },
+    # Due-soon warnings and escalation of overdue cases (each step once).
+    "cases-clocks-escalate": {
+        "task": "tongban.cases.tasks.clocks_escalate",
+        "schedule": 900.0,
+    },
+    "cases-drafts-expire": {
+        "task": "tongban.cases.tasks.drafts_expire",
+        "schedule": crontab(hour="2", minute="41"),
+    },
     "workflow-task-deadlines-check": {
         "task": "tongban.workflow.tasks.task_deadlines_check",
+        "schedule": 300.0,
+    },
+    "cases-certificates-retry-due": {
+        "task": "tongban.cases.tasks.case_certificates_retry_due",
         "schedule": 300.0,
     },
     "notifications-deliveries-retry": {
@@ -251,6 +274,18 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-delivery-failures-summarize": {
         "task": "tongban.notifications.tasks.delivery_failures_summarize",
         "schedule": crontab(hour="8", minute="3"),
+    },
+    "appointments-slots-generate": {
+        "task": "tongban.appointments.tasks.slots_generate",
+        "schedule": crontab(minute="23"),
+    },
+    "appointments-reminders-send": {
+        "task": "tongban.appointments.tasks.reminders_send",
+        "schedule": 900.0,
+    },
+    "appointments-no-shows-record": {
+        "task": "tongban.appointments.tasks.no_shows_record",
+        "schedule": 900.0,
     },
 }
 PERIODIC_RUNNER = env.bool(
@@ -348,6 +383,20 @@ CERTIFICATE_VERIFY_RATE_LIMIT = env.int(
     60,
     help="Certificate verifications (page and API) one client address may make per minute "
     "before each further one waits a growing delay.",
+    minimum=1,
+)
+APPOINTMENTS_PUBLIC_RATE_LIMIT = env.int(
+    "TONGBAN_APPOINTMENTS_PUBLIC_RATE_LIMIT",
+    120,
+    help="Requests one client address may make per minute to the public appointment pages "
+    "and slot search before each further one waits a growing delay.",
+    minimum=1,
+)
+APPOINTMENTS_KIOSK_RATE_LIMIT = env.int(
+    "TONGBAN_APPOINTMENTS_KIOSK_RATE_LIMIT",
+    20,
+    help="Check-ins by ID number or QR one kiosk (client address) may attempt per minute "
+    "before each further one waits a growing delay; slows guessing of ID numbers.",
     minimum=1,
 )
 CERTIFICATE_PRESENTATION_SECONDS = env.int(

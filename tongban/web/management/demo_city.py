@@ -16,11 +16,16 @@ import hmac
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.utils.translation import override
 from stdnum.cn import uscc
 
 from tongban.accounts.factories import UserFactory, synthetic_resident_id_number
 from tongban.accounts.models import User
+from tongban.alerts.factories import rainstorm_input
+from tongban.alerts.models import Alert
+from tongban.alerts.services import alert_approve, alert_draft
+from tongban.appointments.factories import demo_schedules_build
 from tongban.catalog.services import demo_catalog_load
 from tongban.certificates.constants import BUSINESS_LICENCE, HolderKind
 from tongban.certificates.models import Certificate
@@ -231,6 +236,25 @@ def _certificates(departments: dict[str, Department]) -> None:
     )
 
 
+def _alert_sample(department: Department, district: Region) -> None:
+    """A 暴雨橙色预警 for 临江区, drafted by one demo account and approved by another, ready for
+    the approver to send from the staff pages. Once it has expired, the next start drafts a
+    fresh one."""
+    drafter = User.objects.get(username="mzj-alert-drafter")
+    if Alert.objects.filter(
+        department=department, drafted_by=drafter, expires__gt=timezone.now()
+    ).exists():
+        return
+    alert = alert_draft(
+        actor=drafter,
+        department=department,
+        data=rainstorm_input(
+            area_codes=[district.code], expires=timezone.now() + dt.timedelta(hours=12)
+        ),
+    )
+    alert_approve(alert=alert, actor=User.objects.get(username="mzj-alert-approver"))
+
+
 def demo_city_build() -> DemoCity:
     """Creates whatever of Haichuan is missing; call inside one transaction."""
     city, districts, streets = _regions()
@@ -306,10 +330,13 @@ def demo_city_build() -> DemoCity:
                     totp_secret=demo_totp_secret(username),
                 )
             )
+    _alert_sample(departments[StandardDepartmentType.CIVIL_AFFAIRS], districts["990202"])
     report = demo_registries_populate(streets=streets)
     _certificates(departments)
     # The service catalog: real-shaped guides, forms and processes (tongban/catalog/demo/).
     demo_catalog_load()
+    # Appointments at the traffic police hall and the marriage registry, slots included.
+    demo_schedules_build()
     return DemoCity(
         accounts=accounts,
         residents_created=report.residents,

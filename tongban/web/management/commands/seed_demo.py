@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from tongban.accounts.models import User
+from tongban.cases.services import demo_earlier_application_seed
 from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
 from tongban.web.management.demo_identity import demo_citizen_build, demo_staff_totp_store
 from tongban.web.management.demo_sso import demo_sso_client_build
@@ -29,6 +31,8 @@ class Command(BaseCommand):
                 secrets=[(account.username, account.totp_secret) for account in city.accounts]
             )
             citizen = demo_citizen_build(password=DEMO_PASSWORD)
+            if citizen is not None:
+                demo_earlier_application_seed(user=User.objects.get(username=citizen.username))
             sso_client = demo_sso_client_build()
         self.stdout.write(
             f"Demo city 海川市 (Haichuan) ready: {city.residents_created} residents and "
