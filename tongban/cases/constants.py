@@ -84,6 +84,11 @@ class CaseEventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     URGED = "urged", _("Urged")
     REASSIGNED = "reassigned", _("Reassigned")
+    RULES_PASSED = "rules_passed", _("Approved instantly: every rule passed")
+    RULES_FAILED = "rules_failed", _("Sent to a person: a rule did not pass")
+    COUNTER_INTAKE = "counter_intake", _("Received at a counter")
+    DELIVERY_CHOSEN = "delivery_chosen", _("Delivery chosen")
+    DELIVERY_CHANGED = "delivery_changed", _("Delivery updated")
 
 
 class MaterialSource(models.TextChoices):
@@ -202,3 +207,43 @@ DEFAULT_EXTENSION_DAYS = 10
 DRAFT_EXPIRY_DAYS = 30
 DRAFT_REMINDER_DAYS_BEFORE = 7
 SUPPLEMENT_ITEMS_MAX = 50
+
+
+# --- instant approval, the counter, delivery (issue: applications 4/4) --------------------
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the result of an approved case is on its way to the applicant."""
+
+    WAITING = "waiting", _("Waiting for the decision")
+    IN_WALLET = "in_wallet", _("In the certificate wallet")
+    READY_FOR_POSTING = "ready_for_posting", _("Waiting to be posted")
+    POSTED = "posted", _("Posted")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned to sender")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    PICKED_UP = "picked_up", _("Picked up")
+
+
+# The moves staff may make by hand; the wallet and "ready" states are set by the services.
+DELIVERY_STAFF_MOVES: dict[str, frozenset[str]] = {
+    DeliveryStatus.READY_FOR_POSTING: frozenset({DeliveryStatus.POSTED}),
+    DeliveryStatus.POSTED: frozenset({DeliveryStatus.DELIVERED, DeliveryStatus.RETURNED}),
+    DeliveryStatus.RETURNED: frozenset({DeliveryStatus.POSTED}),
+    DeliveryStatus.READY_FOR_PICKUP: frozenset({DeliveryStatus.PICKED_UP}),
+}
+
+
+class IdentityCheckMethod(models.TextChoices):
+    """How a window clerk checked a walk-in applicant's identity."""
+
+    ID_CARD_READER = "id_card_reader", _("Resident ID card read by the card reader")
+    ID_CARD_VISUAL = "id_card_visual", _("Resident ID card compared by sight")
+
+
+# Counter cases: the applicant came once (最多跑一次).
+COUNTER_TRIPS = 1
+# A held document replaces at least one printed page per copy the guide asks for.
+PAGES_PER_HELD_COPY = 1
+TRACKING_NUMBER_MAX_LENGTH = 40
+ADDRESS_MAX_LENGTH = 300

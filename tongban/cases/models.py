@@ -25,17 +25,20 @@ from tongban.cases.constants import (
     ClockKind,
     CorrectionStatus,
     DecisionKind,
+    DeliveryStatus,
     EscalationLevel,
     ExtensionStatus,
+    IdentityCheckMethod,
     MaterialSource,
     NoticeKind,
     PauseKind,
     SupplementationStatus,
 )
+from tongban.catalog.constants import Delivery
 from tongban.catalog.models import Material, ServiceItem, ServiceVersion
 from tongban.core.fields import EncryptedTextField
 from tongban.core.models import BaseModel
-from tongban.organization.models import Department, Region
+from tongban.organization.models import Department, Region, ServiceHall, Window
 from tongban.workflow.models import ProcessInstance
 
 
@@ -140,6 +143,11 @@ class Case(BaseModel):
         _("materials satisfied by held documents"), default=0
     )
     materials_uploaded = models.PositiveSmallIntegerField(_("materials uploaded"), default=0)
+    # Trips and paper (最多跑一次, 减材料): the trips in person the case needed, and the pages
+    # not printed: uploaded instead, or replaced by a document the government already holds.
+    trips_in_person = models.PositiveSmallIntegerField(_("trips in person"), default=0)
+    pages_uploaded = models.PositiveIntegerField(_("pages uploaded instead of printed"), default=0)
+    pages_reused = models.PositiveIntegerField(_("pages of held documents reused"), default=0)
     # --- where and by whom -------------------------------------------------------------------
     region = models.ForeignKey(
         Region,
@@ -191,6 +199,12 @@ class Case(BaseModel):
         verbose_name=_("decided by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Instant approval (秒批): the version's rules as evaluated after submission —
+    # {"rule_set": {"service_version": n, "digest": ...}, "passed": bool, "evaluated_at": ...,
+    #  "results": [{"id", "explanation", "passed", "uses", "checkable"}]}; empty when the
+    # version has no rules.
+    rules_outcome = models.JSONField(_("instant approval rules"), default=dict, blank=True)
+    decided_automatically = models.BooleanField(_("decided by rules"), default=False)
     # --- what follows a decision --------------------------------------------------------------
     certificate_status = models.CharField(
         _("certificate issuing"),
@@ -782,3 +796,88 @@ class CaseUrge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.working_day}"
+
+
+class CounterIntake(BaseModel):
+    """How a case started at a counter (一窗受理): who received it, where, and the identity check."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="counter_intake", verbose_name=_("case")
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("clerk"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("window"),
+    )
+    identity_method = models.CharField(
+        _("identity checked by"), max_length=32, choices=IdentityCheckMethod.choices
+    )
+    # The number on the card the clerk checked: personal data, encrypted at rest.
+    identity_number = EncryptedTextField(_("ID number checked"))
+    identity_checked_at = models.DateTimeField(_("identity checked at"))
+    raised_to_l3 = models.BooleanField(_("real name raised to L3"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("counter intake")
+        verbose_name_plural = _("counter intakes")
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+
+class CaseDelivery(BaseModel):
+    """How the result of a case reaches the applicant: wallet, post or pickup at a hall."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="delivery", verbose_name=_("case")
+    )
+    method = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
+    status = models.CharField(
+        _("delivery status"),
+        max_length=32,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.WAITING,
+    )
+    # By post: personal data, encrypted at rest, masked on screen.
+    recipient_name = EncryptedTextField(_("recipient"), blank=True, default="")
+    address = EncryptedTextField(_("postal address"), blank=True, default="")
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    hall = models.ForeignKey(
+        ServiceHall,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pickup hall"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last updated by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["method", "status"], name="cases_delivery_status")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.method}"

@@ -64,6 +64,20 @@ def drafts_expire() -> dict[str, int]:
     return expire()
 
 
+@shared_task(name="tongban.cases.tasks.case_rules_apply")
+def case_rules_apply(case_id: str) -> str:
+    """Evaluates a submitted case's instant-approval rules (scheduled on commit of the submit)."""
+    from tongban.cases.services import case_rules_apply as apply
+
+    case = apply(case_id=uuid.UUID(case_id))
+    return str(case.status) if case is not None else ""
+
+
+def case_rules_apply_later(case_id: uuid.UUID) -> None:
+    """Schedules the instant-approval rules (call on commit of the submission)."""
+    case_rules_apply.delay(str(case_id))
+
+
 def case_certificate_issue_later(case_id: uuid.UUID) -> None:
     """Schedules issuing (call on commit of the approval)."""
     case_certificate_issue.delay(str(case_id))

@@ -48,6 +48,15 @@ from tongban.catalog.models import (
     ServiceItem,
     ServiceVersion,
 )
+from tongban.catalog.rules import (
+    FactSubject,
+    RuleResult,
+    RulesOutcome,
+    rule_facts,
+    rules_digest,
+    rules_evaluate,
+    rules_problems,
+)
 from tongban.catalog.selectors import (
     EXPORT_FORMAT,
     FIELD_ROW_FIELDS,
@@ -337,6 +346,8 @@ def service_version_problems(version: ServiceVersion) -> dict[str, list[FieldErr
                 "condition_unknown",
                 _("The material depends on a field the form does not have."),
             )
+    for name, errors in rules_problems(version.auto_approval_rules, field_keys=keys).items():
+        problems.setdefault(name, []).extend(errors)
     if not version.legal_basis.strip():
         add("legal_basis", "required", _("Give the legal basis."))
     if not version.promised_days:
@@ -641,14 +652,21 @@ def demo_catalog_load(
 
 
 __all__ = [
+    "FactSubject",
     "FieldSpec",
     "FieldType",
+    "RuleResult",
+    "RulesOutcome",
     "bundle_save",
     "demo_catalog_load",
     "field_row_add",
     "field_row_remove",
     "material_add",
     "prefill_keys",
+    "rule_facts",
+    "rules_digest",
+    "rules_evaluate",
+    "rules_problems",
     "search_index_rebuild",
     "service_item_create",
     "service_version_clone",

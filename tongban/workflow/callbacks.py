@@ -73,7 +73,8 @@ class TaskCompletion:
     outcome: str
     comment: str
     data: Mapping[str, Any]
-    actor_id: uuid.UUID
+    # None when the task was completed by rules, with no person (秒批).
+    actor_id: uuid.UUID | None
     properties: Mapping[str, str]
 
 

@@ -71,6 +71,7 @@ from tongban.cases.services.notices import (
     notice_verification_url,
 )
 from tongban.cases.services.receipts import case_receipt_pdf
+from tongban.cases.services.rules import case_rules_apply, rules_outcome_plain
 from tongban.cases.services.seals import department_seal_ensure
 from tongban.cases.services.submission import (
     SUBMITTED_EVENT,
@@ -119,6 +120,7 @@ __all__ = [
     "case_personal_data_read_record",
     "case_problems",
     "case_receipt_pdf",
+    "case_rules_apply",
     "case_step_of",
     "case_submit",
     "case_supplement_material_upload",
@@ -155,6 +157,7 @@ __all__ = [
     "notice_token_read",
     "notice_verification_url",
     "prefill_resolve",
+    "rules_outcome_plain",
     "staff_department_ids",
     "supplementation_open",
 ]

@@ -221,6 +221,11 @@ def case_submit(
         department=case.handling_department,
     )
     SubmissionKey.objects.create(user_id=actor_id, key=key, request_digest=digest, case=case)
+    if version.auto_approval_rules:
+        from tongban.cases.tasks import case_rules_apply_later
+
+        case_id_submitted = case.pk
+        transaction.on_commit(lambda: case_rules_apply_later(case_id_submitted))
     recipients = {case.filed_by_id}
     if case.applicant_person_id:
         recipients.add(case.applicant_person_id)

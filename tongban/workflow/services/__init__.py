@@ -32,6 +32,7 @@ from tongban.workflow.services.running import (
     task_assign,
     task_claim,
     task_complete,
+    task_complete_automatically,
 )
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "task_assign",
     "task_claim",
     "task_complete",
+    "task_complete_automatically",
     "task_completing",
     "task_created",
     "task_deadlines_check",

@@ -337,13 +337,37 @@ def task_complete(
     """
     cleaned = _clean_data(data, "data")
     found = _task_for_actor(task_id=task_id, actor=actor, lock=False)
+    return _task_run(found=found, actor=actor, outcome=outcome, comment=comment, data=cleaned)
+
+
+@transaction.atomic
+def task_complete_automatically(
+    *, task_id: uuid.UUID, outcome: str, comment: str = "", data: Mapping[str, Any] | None = None
+) -> HumanTask:
+    """Completes a task with no person: an upper app's declarative rules decided it (秒批).
+
+    The caller has checked that the rules allow this; the completion goes through the same
+    ``task_completing`` hook as an officer's, with no actor.
+    """
+    cleaned = _clean_data(data, "data")
+    found = HumanTask.objects.filter(pk=task_id).first()
+    if found is None:
+        raise NotFound()
+    return _task_run(found=found, actor=None, outcome=outcome, comment=comment, data=cleaned)
+
+
+def _task_run(
+    *, found: HumanTask, actor: User | None, outcome: str, comment: str, data: dict[str, Any]
+) -> HumanTask:
+    cleaned = data
+    actor_id = actor.pk if actor is not None else None
     instance = ProcessInstance.objects.select_for_update().get(pk=found.instance_id)
     row = HumanTask.objects.get(pk=found.pk)
     if row.status == TaskStatus.COMPLETED:
         raise TaskAlreadyCompleted()
     if row.status == TaskStatus.CANCELLED or instance.status != InstanceStatus.RUNNING:
         raise NotFound()
-    if row.claimed_by_id not in (None, actor.pk):
+    if actor_id is not None and row.claimed_by_id not in (None, actor_id):
         raise TaskClaimedBySomeoneElse()
     parsed = definition_of(instance.definition)
     if outcome not in parsed.allowed_outcomes.get(row.element_id, ()):
@@ -361,7 +385,7 @@ def task_complete(
             outcome=outcome,
             comment=comment[:4000],
             data=cleaned,
-            actor_id=actor.pk,
+            actor_id=actor_id,
             properties=dict(parsed.task_properties.get(row.element_id, {})),
         )
     )
@@ -390,7 +414,7 @@ def task_complete(
     _advance(instance, workflow, parsed, now)
     audit_event_record(
         kind=AuditEventKind.STATUS_CHANGED,
-        actor_id=actor.pk,
+        actor_id=actor_id,
         object_type="workflow.task",
         object_id=str(row.pk),
         summary={"status": TaskStatus.COMPLETED, "outcome": outcome},
