@@ -18,7 +18,17 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.cases import services
 from tongban.cases.constants import NoticeKind
-from tongban.cases.models import Case, CaseEvent, CaseNotice
+from tongban.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNotice,
+    CaseUrge,
+    ClockPause,
+    CorrectionRequest,
+    Supplementation,
+)
+from tongban.cases.tests.conftest import PREMISES_PDF
 from tongban.workflow.constants import TaskStatus
 from tongban.workflow.models import HumanTask
 
@@ -34,6 +44,8 @@ class Endpoint:
     api: bool = False
     # Who may: "staff" (the department's clerk) or "applicant" (applicant and family agent).
     audience: str = "staff"
+    # Sent as a form with a small PDF as "file"; data names entries of the objects fixture.
+    multipart: bool = False
 
 
 ENDPOINTS = [
@@ -164,6 +176,47 @@ ENDPOINTS = [
         api=True,
         audience="applicant",
     ),
+    Endpoint(
+        "case API material upload",
+        "POST",
+        lambda o: f"/api/v1/cases/{o['case']}/materials",
+        {"material_id": "catalog material"},
+        api=True,
+        audience="applicant",
+        multipart=True,
+    ),
+    # Supplementation, urging and the clock (issue 12).
+    Endpoint(
+        "supplement page",
+        "GET",
+        lambda o: reverse("cases:supplement", args=[o["case"]]),
+        audience="applicant",
+    ),
+    Endpoint(
+        "supplement resubmit",
+        "POST",
+        lambda o: reverse("cases:supplement", args=[o["case"]]),
+        {"premises": "别处"},
+        audience="applicant",
+    ),
+    Endpoint(
+        "urge",
+        "POST",
+        lambda o: reverse("cases:urge", args=[o["case"]]),
+        audience="applicant",
+    ),
+    Endpoint(
+        "staff asks for supplementation",
+        "POST",
+        lambda o: reverse("cases:staff_supplement", args=[o["task"]]),
+        {"item": ["field:premises"], "reason-field-premises": "越权补正"},
+    ),
+    Endpoint(
+        "staff suspends the clock",
+        "POST",
+        lambda o: reverse("cases:staff_clock", args=[o["task"]]),
+        {"action": "suspend", "reason": "越权中止", "kind": "expert_review"},
+    ),
     Endpoint("task API claim", "POST", lambda o: f"/api/v1/tasks/{o['task']}/claim", api=True),
     Endpoint(
         "task API complete",
@@ -224,7 +277,13 @@ def objects(submitted: Case, clerk: User, persona_departments: dict[str, Any]) -
         actor_id=clerk.pk,
     )
     material = submitted.materials.get(material__name="经营场所使用相关文件")
-    return {"case": submitted.pk, "task": task.pk, "notice": notice.pk, "material": material.pk}
+    return {
+        "case": submitted.pk,
+        "task": task.pk,
+        "notice": notice.pk,
+        "material": material.pk,
+        "catalog material": str(material.material_id),
+    }
 
 
 def _snapshot(case_id: Any, task_id: Any) -> tuple[Any, ...]:
@@ -235,17 +294,28 @@ def _snapshot(case_id: Any, task_id: Any) -> tuple[Any, ...]:
         case.decided_at,
         CaseEvent.objects.filter(case_id=case_id).count(),
         CaseNotice.objects.filter(case_id=case_id).count(),
+        CaseMaterial.objects.filter(case_id=case_id).exclude(file="").count(),
+        CorrectionRequest.objects.filter(case_id=case_id).count(),
+        Supplementation.objects.filter(case_id=case_id).count(),
+        ClockPause.objects.filter(case_id=case_id).count(),
+        CaseUrge.objects.filter(case_id=case_id).count(),
         task.status,
         task.claimed_by_id,
         task.instance.revision,
     )
 
 
-def _request(client: Client, endpoint: Endpoint, url: str):
+def _request(client: Client, endpoint: Endpoint, url: str, objects: dict[str, Any]):
     if endpoint.method == "GET":
         return client.get(url)
     if endpoint.method == "PATCH":
         return client.patch(url, endpoint.data or {}, content_type="application/json")
+    if endpoint.multipart:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = {key: objects[value] for key, value in (endpoint.data or {}).items()}
+        data["file"] = SimpleUploadedFile("scan.pdf", PREMISES_PDF, content_type="application/pdf")
+        return client.post(url, data)
     if endpoint.api:
         return client.post(url, endpoint.data or {}, content_type="application/json")
     return client.post(url, endpoint.data or {})
@@ -278,7 +348,7 @@ def test_every_case_endpoint_answers_only_those_who_may(persona, endpoint, perso
         client.force_login(user)
     url = endpoint.url(objects)
     before = _snapshot(objects["case"], objects["task"])
-    response = _request(client, endpoint, url)
+    response = _request(client, endpoint, url, objects)
     if endpoint.name == "inbox lists the task":
         # The inbox is everyone's own: what matters is whose tasks it lists.
         listed = response.status_code == 200 and str(objects["task"]) in response.content.decode()
