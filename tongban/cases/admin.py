@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from tongban.cases import services
+from tongban.cases import selectors, services
 from tongban.cases.constants import CorrectionStatus
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.core.exceptions import DomainError
@@ -27,9 +29,14 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "fields_typed",
         "materials_by_certificate",
         "materials_uploaded",
+        "channel",
+        "trips_in_person",
+        "pages_uploaded",
+        "pages_reused",
+        "decided_automatically",
         "created_at",
     )
-    list_filter = ("status", "channel")
+    list_filter = ("status", "channel", "decided_automatically")
     search_fields = ("number",)
     fields = (
         *list_display,
@@ -40,6 +47,33 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
     readonly_fields = fields
     show_full_result_count = False
+    change_list_template = "admin/cases/case/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        burden = path(
+            "burden/",
+            self.admin_site.admin_view(self.burden_view),
+            name="cases_case_burden",
+        )
+        return [burden, *super().get_urls()]
+
+    def burden_view(self, request: HttpRequest) -> HttpResponse:
+        """Trips and paper per service: the totals of every submitted case."""
+        rows = selectors.burden_totals_by_service()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Trips and paper per service"),
+            "rows": rows,
+            "opts": self.model._meta,
+            "totals": {
+                "cases": sum(row.cases for row in rows),
+                "trips": sum(row.trips for row in rows),
+                "pages_uploaded": sum(row.pages_uploaded for row in rows),
+                "pages_reused": sum(row.pages_reused for row in rows),
+                "decided_automatically": sum(row.decided_automatically for row in rows),
+            },
+        }
+        return TemplateResponse(request, "admin/cases/burden.html", context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -156,3 +156,44 @@ class UrgeAlreadySent(Conflict):
     default_message = _(
         "You have already urged this application today; try again next working day."
     )
+
+
+# --- the counter, delivery, remote verification (issue: applications 4/4) ----------------
+
+
+class IdentityCheckRequired(InvalidInput):
+    code = "identity_check_required"
+    default_message = _(
+        "Check the applicant's identity at the counter first: read or compare their resident "
+        "ID card and confirm it. Nothing was started."
+    )
+
+
+class CounterApplicantUnknown(InvalidInput):
+    code = "counter_applicant_unknown"
+    default_message = _(
+        "No account with a verified real name holds this ID number. The applicant first "
+        "registers and verifies their real name (at the self-service terminal or on the phone)."
+    )
+
+
+class DeliveryAddressRequired(InvalidInput):
+    code = "delivery_address_required"
+    default_message = _("Give the recipient, the postal address and the postal code for the post.")
+
+
+class DeliveryNotOffered(InvalidInput):
+    code = "delivery_not_offered"
+    default_message = _("This service does not deliver its result that way.")
+
+
+class DeliveryMoveInvalid(Conflict):
+    code = "delivery_move_invalid"
+    default_message = _("The delivery cannot move to that state from where it is now.")
+
+
+class LivenessPluginUnknown(InvalidInput):
+    code = "liveness_plugin_unknown"
+    default_message = _(
+        "The face comparison result comes from an unknown verifier. Nothing was recorded."
+    )

@@ -799,7 +799,8 @@ class CaseUrge(models.Model):
 
 
 class CounterIntake(BaseModel):
-    """How a case started at a counter (一窗受理): who received it, where, and the identity check."""
+    """How a case started at a counter (一窗受理): who received it, where, and the identity
+    check."""
 
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, related_name="counter_intake", verbose_name=_("case")

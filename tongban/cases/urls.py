@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from tongban.cases import clock_views, staff_views, views
+from tongban.cases import clock_views, counter_views, staff_views, views
 
 app_name = "cases"
 
@@ -59,4 +59,34 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="notice_pdf",
     ),
     path("cases/notices/verify/", staff_views.notice_verify, name="notice_verify"),
+    # One-window intake (一窗受理) and delivery.
+    path("cases/<uuid:case_id>/delivery/", counter_views.delivery_choose, name="delivery"),
+    path("cases/counter/", counter_views.counter_start, name="counter_start"),
+    path("cases/counter/<uuid:case_id>/", counter_views.counter_case, name="counter_case"),
+    path(
+        "cases/counter/<uuid:case_id>/upload/",
+        counter_views.counter_upload,
+        name="counter_upload",
+    ),
+    path(
+        "cases/counter/<uuid:case_id>/submit/",
+        counter_views.counter_submit,
+        name="counter_submit",
+    ),
+    path(
+        "cases/counter/<uuid:case_id>/receipt/",
+        counter_views.counter_receipt,
+        name="counter_receipt",
+    ),
+    path(
+        "cases/counter/<uuid:case_id>/receipt.pdf",
+        counter_views.counter_receipt_pdf,
+        name="counter_receipt_pdf",
+    ),
+    path("cases/staff/deliveries/", counter_views.staff_deliveries, name="staff_deliveries"),
+    path(
+        "cases/staff/deliveries/<uuid:delivery_id>/",
+        counter_views.staff_delivery_update,
+        name="staff_delivery_update",
+    ),
 ]

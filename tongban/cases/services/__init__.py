@@ -33,12 +33,27 @@ from tongban.cases.services.clocks import (
     extension_limit,
     staff_department_ids,
 )
+from tongban.cases.services.counter import (
+    IdentityCheck,
+    case_counter_intake_start,
+    case_get_for_counter,
+    counter_departments,
+    counter_idempotency_key,
+    counter_items,
+)
 from tongban.cases.services.decisions import (
     case_comment_add,
     case_personal_data_read_record,
     case_step_of,
     case_task_complete,
     case_task_completing,
+)
+from tongban.cases.services.delivery import (
+    case_delivery_choose,
+    case_delivery_ready,
+    case_delivery_update,
+    deliveries_for_staff,
+    delivery_get_for_staff,
 )
 from tongban.cases.services.demo import demo_earlier_application_seed
 from tongban.cases.services.drafts import (
@@ -63,6 +78,7 @@ from tongban.cases.services.materials import (
     held_documents_for,
     material_file_check,
     materials_auto_satisfy,
+    paper_pages,
 )
 from tongban.cases.services.notices import (
     case_notice_issue,
@@ -100,6 +116,7 @@ __all__ = [
     "SUBMITTED_EVENT",
     "TRANSITIONS",
     "AssuranceTooLow",
+    "IdentityCheck",
     "answers_clean",
     "case_acceptance_record",
     "case_certificate_issue",
@@ -108,11 +125,16 @@ __all__ = [
     "case_clocks_late",
     "case_clocks_recompute",
     "case_comment_add",
+    "case_counter_intake_start",
+    "case_delivery_choose",
+    "case_delivery_ready",
+    "case_delivery_update",
     "case_draft_create",
     "case_draft_update",
     "case_event_record",
     "case_extension_decide",
     "case_extension_request",
+    "case_get_for_counter",
     "case_material_remove",
     "case_material_upload",
     "case_notice_issue",
@@ -144,7 +166,12 @@ __all__ = [
     "commitment_current",
     "correction_request_answer",
     "correction_request_file",
+    "counter_departments",
+    "counter_idempotency_key",
+    "counter_items",
     "decision_due_from",
+    "deliveries_for_staff",
+    "delivery_get_for_staff",
     "demo_earlier_application_seed",
     "department_seal_ensure",
     "drafts_expire",
@@ -156,6 +183,7 @@ __all__ = [
     "notice_token",
     "notice_token_read",
     "notice_verification_url",
+    "paper_pages",
     "prefill_resolve",
     "rules_outcome_plain",
     "staff_department_ids",

@@ -29,6 +29,7 @@ from tongban.cases.constants import (
     CaseStatus,
 )
 from tongban.cases.models import Case
+from tongban.cases.services.delivery import case_delivery_ready
 from tongban.cases.services.timeline import case_event_record
 from tongban.certificates.constants import BUSINESS_LICENCE, HolderKind
 from tongban.certificates.models import CertificateType
@@ -173,6 +174,7 @@ def case_certificate_issue(*, case_id: uuid.UUID) -> Case | None:
             note=certificate_type.name,
             details={"certificate_id": str(certificate.pk)},
         )
+        case_delivery_ready(case=case)
         return case
 
 

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from tongban.cases.constants import (
     MATERIAL_MAX_BYTES,
+    PAGES_PER_HELD_COPY,
     CaseStatus,
     MaterialSource,
 )
@@ -209,6 +210,21 @@ def materials_auto_satisfy(*, case: Case, actor_id: uuid.UUID) -> int:
     return attached
 
 
+def paper_pages(case: Case) -> tuple[int, int]:
+    """The pages of paper the case avoided: ``(uploaded, reused)``.
+
+    An uploaded file is pages not printed (a file whose pages are unknown counts one); a
+    document the government already holds spares the copies the guide would have asked for.
+    """
+    uploaded = reused = 0
+    for row in case.materials.select_related("material"):
+        if row.source == MaterialSource.UPLOAD:
+            uploaded += max(row.page_count, 1)
+        else:
+            reused += max(row.material.copies, 1) * PAGES_PER_HELD_COPY
+    return uploaded, reused
+
+
 def _counts_refresh(case: Case) -> None:
     rows = list(case.materials.values_list("material_id", "source"))
     case.materials_by_certificate = len(
@@ -217,4 +233,13 @@ def _counts_refresh(case: Case) -> None:
     case.materials_uploaded = len(
         {material for material, source in rows if source == MaterialSource.UPLOAD}
     )
-    case.save(update_fields=["materials_by_certificate", "materials_uploaded", "updated_at"])
+    case.pages_uploaded, case.pages_reused = paper_pages(case)
+    case.save(
+        update_fields=[
+            "materials_by_certificate",
+            "materials_uploaded",
+            "pages_uploaded",
+            "pages_reused",
+            "updated_at",
+        ]
+    )

@@ -187,3 +187,28 @@ def test_rules_naming_unknown_facts_are_refused_at_publish(sole_proprietor):
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert ServiceItem.objects.get(pk=sole_proprietor.pk).published_version_id != draft.pk
+
+
+def test_staff_see_each_rule_and_the_applicant_sees_plain_words(
+    sole_proprietor, applicant, clerk, client
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    case = submitted_with(sole_proprietor, applicant, business_scope="餐饮服务")
+    services.case_rules_apply(case_id=case.pk)
+    case.refresh_from_db()
+    task = HumanTask.objects.get(instance=case.process_instance, status=TaskStatus.OPEN)
+
+    staff = Client()
+    staff.force_login(clerk)
+    page = staff.get(reverse("cases:staff_task", args=[task.pk])).content.decode()
+    assert case.rules_outcome["rule_set"]["digest"] in page
+    assert "general_scope" in page
+    assert "经营范围不含须经许可的项目" in page
+
+    client.force_login(applicant)
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "经营范围不含须经许可的项目" in detail
+    assert "general_scope" not in detail
+    assert "answers.business_scope" not in detail

@@ -1,0 +1,174 @@
+"""One-window intake (一窗受理): a window clerk starts a case for a walk-in applicant.
+
+The case is the same kind of case as one made online — same version, form, materials, clocks
+and process — with ``channel = counter`` and the one trip the applicant made counted. The
+clerk checks the applicant's identity at the counter first (the card read or compared, and
+recorded); that check may also raise the account to L3 (real name verified in person).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.accounts.constants import AuthenticationStrength, PartyKind
+from tongban.accounts.models import User
+from tongban.accounts.selectors import ActingParty, ActorContext, users_by_resident_id_numbers
+from tongban.accounts.services import real_name_verify_in_person
+from tongban.audit.constants import AuditEventKind
+from tongban.audit.services import audit_event_record
+from tongban.cases.constants import COUNTER_TRIPS, CaseChannel, CaseEventKind, IdentityCheckMethod
+from tongban.cases.exceptions import CaseNotFound, CounterApplicantUnknown, IdentityCheckRequired
+from tongban.cases.models import Case, CounterIntake
+from tongban.cases.services.drafts import case_draft_create
+from tongban.cases.services.timeline import case_event_record
+from tongban.catalog.models import ServiceItem
+from tongban.core.exceptions import NotFound
+from tongban.core.identifiers import resident_id_number_validate
+from tongban.organization.constants import StaffRole
+from tongban.organization.models import Department
+from tongban.organization.selectors import staff_positions_of
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """What the clerk did at the counter: how the card was checked, its number, and that the
+    person in front of them is the one on the card (``confirmed``)."""
+
+    method: str
+    id_number: str
+    confirmed: bool
+
+
+def counter_departments(*, clerk: User) -> list[Department]:
+    """The departments where ``clerk`` holds an active window clerk position."""
+    return [
+        position.department
+        for position in staff_positions_of(user_id=clerk.pk)
+        if position.role == StaffRole.CLERK
+    ]
+
+
+def counter_items(*, clerk: User) -> list[ServiceItem]:
+    """The published services the clerk's departments receive at a counter."""
+    type_ids = {department.type_id for department in counter_departments(clerk=clerk)}
+    return list(
+        ServiceItem.objects.filter(department_type_id__in=type_ids, published_version__isnull=False)
+        .select_related("published_version")
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def case_counter_intake_start(
+    *,
+    item_code: str,
+    clerk: User,
+    identity: IdentityCheck | None,
+    raise_to_l3: bool = False,
+    ip_address: str | None = None,
+) -> Case:
+    """Starts a counter case for the applicant whose card the clerk checked; prefilled as online.
+
+    Raises ``NotFound`` for a service the clerk's departments do not receive,
+    ``IdentityCheckRequired`` without a confirmed check, ``InvalidInput`` for a malformed ID
+    number and ``CounterApplicantUnknown`` when no verified account holds it. Nothing is
+    written then.
+    """
+    item = next((i for i in counter_items(clerk=clerk) if i.code == item_code), None)
+    department = next(
+        (
+            d
+            for d in counter_departments(clerk=clerk)
+            if item and d.type_id == item.department_type_id
+        ),
+        None,
+    )
+    if item is None or department is None:
+        raise NotFound()
+    if (
+        identity is None
+        or not identity.confirmed
+        or identity.method not in IdentityCheckMethod.values
+        or not identity.id_number.strip()
+    ):
+        raise IdentityCheckRequired()
+    # Raises InvalidResidentIdNumber (field "id_number") with the reason.
+    number = resident_id_number_validate(identity.id_number)
+    applicant = users_by_resident_id_numbers(id_numbers=[number]).first()
+    if applicant is None:
+        raise CounterApplicantUnknown()
+    raised = False
+    if raise_to_l3 and applicant.real_name_level < 3:
+        applicant = real_name_verify_in_person(user=applicant, clerk=clerk, ip_address=ip_address)
+        raised = True
+    actor = ActorContext(
+        actor_id=clerk.pk,
+        party=ActingParty(kind=PartyKind.SELF, id=applicant.pk, name=applicant.display_name),
+    )
+    # The card checked at the counter is the strongest proof of who applies.
+    case = case_draft_create(
+        item=item,
+        actor=actor,
+        real_name_level=applicant.real_name_level,
+        authentication_strength=max(AuthenticationStrength.values),
+        region_code=department.region.code if department.region_id else None,
+    )
+    case.channel = CaseChannel.COUNTER
+    case.trips_in_person = COUNTER_TRIPS
+    case.save(update_fields=["channel", "trips_in_person", "updated_at"])
+    now = timezone.now()
+    CounterIntake.objects.create(
+        case=case,
+        clerk=clerk,
+        department=department,
+        identity_method=identity.method,
+        identity_number=number,
+        identity_checked_at=now,
+        raised_to_l3=raised,
+    )
+    case_event_record(
+        case=case,
+        kind=CaseEventKind.COUNTER_INTAKE,
+        actor_id=clerk.pk,
+        department=department,
+        note=department.name,
+        details={"identity_method": identity.method, "raised_to_l3": raised},
+    )
+    audit_event_record(
+        kind=AuditEventKind.CREATED,
+        actor_id=clerk.pk,
+        subject_id=applicant.pk,
+        object_type="cases.counter_intake",
+        object_id=str(case.pk),
+        summary={"service": item.code, "identity_method": identity.method, "raised_to_l3": raised},
+        ip_address=ip_address,
+    )
+    return case
+
+
+def counter_idempotency_key(case_id: uuid.UUID) -> str:
+    """The submit key of a counter case: one case, one submission, whoever presses twice."""
+    return f"counter:{case_id}"
+
+
+def case_get_for_counter(*, clerk: User, case_id: uuid.UUID | str) -> Case:
+    """A counter case received by one of the clerk's departments; else ``CaseNotFound``."""
+    try:
+        key = uuid.UUID(str(case_id))
+    except ValueError:
+        raise CaseNotFound() from None
+    departments = [department.pk for department in counter_departments(clerk=clerk)]
+    case = (
+        Case.objects.select_related(
+            "service_item", "service_version", "counter_intake", "applicant_person"
+        )
+        .filter(pk=key, channel=CaseChannel.COUNTER, counter_intake__department_id__in=departments)
+        .first()
+    )
+    if case is None:
+        raise CaseNotFound()
+    return case
