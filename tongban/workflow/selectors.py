@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from django.db.models import Q, QuerySet
+from lxml import etree
 
 from tongban.accounts.models import User
 from tongban.core.exceptions import NotFound
 from tongban.organization.selectors import staff_positions_of
 from tongban.workflow.constants import ACTIVE_TASK_STATUSES, InstanceStatus
 from tongban.workflow.engine import runtime
-from tongban.workflow.engine.definitions import definition_parse_cached
+from tongban.workflow.engine.definitions import BPMN, TONGBAN, definition_parse_cached, xml_load
 from tongban.workflow.engine.diagram import diagram_svg
 from tongban.workflow.models import HumanTask, ProcessDefinition, ProcessInstance
 
@@ -114,3 +116,50 @@ def task_properties_of(*, task: HumanTask) -> dict[str, str]:
     stored = task.instance.definition
     definition = definition_parse_cached(stored.bpmn.encode(), stored.digest)
     return dict(definition.task_properties.get(task.element_id, {}))
+
+
+def process_critical_path_days(*, definition: ProcessDefinition) -> int | None:
+    """The longest chain of ``tongban:workingDays`` from the start to an end of the process.
+
+    Parallel branches count once (the slowest); a chain of tasks adds up. None when no task
+    declares its own period. Loops (a return for correction) are counted once.
+    """
+    return _critical_path_cached(definition.bpmn.encode(), definition.digest)
+
+
+@functools.lru_cache(maxsize=256)
+def _critical_path_cached(bpmn: bytes, digest: str) -> int | None:
+    root = xml_load(bpmn)
+    days: dict[str, int] = {}
+    following: dict[str, list[str]] = {}
+    starts: list[str] = []
+    declared = False
+    for node in root.iter():
+        if not isinstance(node.tag, str) or etree.QName(node.tag).namespace != BPMN:
+            continue
+        tag = etree.QName(node.tag).localname
+        if tag == "sequenceFlow":
+            following.setdefault(node.get("sourceRef", ""), []).append(node.get("targetRef", ""))
+        elif tag == "startEvent":
+            starts.append(node.get("id", ""))
+        elif tag == "userTask":
+            value = (node.get(f"{{{TONGBAN}}}workingDays") or "").strip()
+            if value.isdigit():
+                days[node.get("id", "")] = int(value)
+                declared = True
+    if not declared:
+        return None
+    longest: dict[str, int] = {}
+
+    def walk(element: str, path: frozenset[str]) -> int:
+        if element in longest:
+            return longest[element]
+        later = [
+            walk(target, path | {element})
+            for target in following.get(element, [])
+            if target not in path
+        ]
+        longest[element] = days.get(element, 0) + max(later, default=0)
+        return longest[element]
+
+    return max((walk(start, frozenset()) for start in starts), default=0)

@@ -313,7 +313,14 @@ def definition_check(
         if tag in {"boundaryEvent", "intermediateCatchEvent", "startEvent", "endEvent"}:
             for child in node:
                 kind = _local(child.tag)
-                if kind.endswith("EventDefinition") and kind != "timerEventDefinition":
+                # A terminate end event ends every branch at once: a department's refusal in
+                # a parallel review (串联改并联) stops the others.
+                terminating = kind == "terminateEventDefinition" and tag == "endEvent"
+                if (
+                    kind.endswith("EventDefinition")
+                    and kind != "timerEventDefinition"
+                    and not terminating
+                ):
                     problems.append(
                         Problem(element_id, "unsupported_element", f"{kind} is not supported")
                     )
