@@ -298,6 +298,9 @@ def main() -> None:
     subprocess.run(
         [str(BIN / "python"), "-m", "benchmarks.cases"], cwd=ROOT, env=environment, check=True
     )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.bundles"], cwd=ROOT, env=environment, check=True
+    )
 
 
 if __name__ == "__main__":

@@ -84,6 +84,8 @@ class CaseEventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     URGED = "urged", _("Urged")
     REASSIGNED = "reassigned", _("Reassigned")
+    BRANCH_COMPLETED = "branch_completed", _("Department's part completed")
+    BRANCH_CANCELLED = "branch_cancelled", _("Department's part ended")
     RULES_PASSED = "rules_passed", _("Approved instantly: every rule passed")
     RULES_FAILED = "rules_failed", _("Sent to a person: a rule did not pass")
     COUNTER_INTAKE = "counter_intake", _("Received at a counter")
@@ -95,6 +97,9 @@ class MaterialSource(models.TextChoices):
     UPLOAD = "upload", _("Uploaded")
     CERTIFICATE = "certificate", _("E-certificate held")
     REGISTRY = "registry", _("Document held by a registry")
+    # A document another department of the same bundle issues (the business licence for the
+    # seal filing): the applicant provides nothing.
+    BUNDLE = "bundle", _("Issued within the same bundle")
 
 
 class CorrectionStatus(models.TextChoices):
@@ -116,6 +121,9 @@ class CaseStep(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Acceptance")
     REVIEW = "review", _("Review")
     DECISION = "decision", _("Decision")
+    # One department's part of a parallel review (串联改并联): its refusal rejects the case
+    # and, through a terminate end event in the process, ends the other branches.
+    BRANCH = "branch", _("Department's part")
 
 
 class NoticeKind(models.TextChoices):
@@ -247,3 +255,19 @@ COUNTER_TRIPS = 1
 PAGES_PER_HELD_COPY = 1
 TRACKING_NUMBER_MAX_LENGTH = 40
 ADDRESS_MAX_LENGTH = 300
+
+
+# --- parallel review and life-event bundles (一件事一次办) ---------------------------------
+
+
+class BundleStatus(models.TextChoices):
+    """The combined status of a bundle's parent case, from its child cases."""
+
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("All done")
+    PARTLY_REFUSED = "partly_refused", _("Done, some refused")
+    REFUSED = "refused", _("Refused")
+
+
+# A bundle's children are submitted under keys derived from the parent's: "<key>/<service>".
+BUNDLE_KEY_SEPARATOR = "/"

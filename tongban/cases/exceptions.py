@@ -158,6 +158,34 @@ class UrgeAlreadySent(Conflict):
     )
 
 
+class BundleIncomplete(InvalidInput):
+    code = "bundle_incomplete"
+    default_message = _(
+        "The combined application is not complete yet: see what is missing. Nothing was "
+        "submitted to any department."
+    )
+
+
+class RegionNotOffered(InvalidInput):
+    code = "region_not_offered"
+    default_message = _(
+        "The district you chose does not offer this service. Choose one of the districts listed."
+    )
+
+
+class BranchCancelled(Conflict):
+    code = "branch_cancelled"
+    default_message = _(
+        "This department's part has ended because another department refused the application; "
+        "it can no longer be completed."
+    )
+
+
+class BundleNotAvailable(NotFound):
+    code = "bundle_not_available"
+    default_message = _("This life-event bundle cannot be applied for online.")
+
+
 # --- the counter, delivery, remote verification (issue: applications 4/4) ----------------
 
 

@@ -35,7 +35,7 @@ from tongban.cases.constants import (
     SupplementationStatus,
 )
 from tongban.catalog.constants import Delivery
-from tongban.catalog.models import Material, ServiceItem, ServiceVersion
+from tongban.catalog.models import Bundle, Material, ServiceItem, ServiceVersion
 from tongban.core.fields import EncryptedTextField
 from tongban.core.models import BaseModel
 from tongban.organization.models import Department, Region, ServiceHall, Window
@@ -88,6 +88,16 @@ class Case(BaseModel):
         blank=True,
         related_name="children",
         verbose_name=_("part of"),
+    )
+    # The parent case of a life-event bundle (一件事一次办) names its bundle; its children
+    # name the parent.
+    bundle = models.ForeignKey(
+        Bundle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("life-event bundle"),
     )
     # --- who applies -----------------------------------------------------------------------
     applicant_kind = models.CharField(

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import AgentGrant, User
-from tongban.cases.constants import OPEN_STATUSES, CaseStatus
+from tongban.cases.constants import FINAL_STATUSES, OPEN_STATUSES, BundleStatus, CaseStatus
 from tongban.cases.exceptions import CaseNotFound
 from tongban.cases.models import (
     Case,
@@ -114,7 +114,9 @@ def case_list_for_applicant(*, user: Any, cursor: str = "", limit: int = 20) -> 
     limit = max(1, min(limit, 100))
     queryset = (
         cases_visible_to_applicant(user=user)
-        .select_related("service_item", "handling_department")
+        # A bundle's parts are listed on the bundle's page, not one by one.
+        .filter(parent__isnull=True)
+        .select_related("service_item", "handling_department", "bundle")
         .order_by("-created_at", "-id")
     )
     if cursor:
@@ -371,6 +373,39 @@ def supervision_for(*, user: User, today: dt.date | None = None) -> Supervision:
         for row in grouped
     ]
     return Supervision(departments, late, urges, extensions, rates)
+
+
+# --- life-event bundles ---------------------------------------------------------------------
+
+
+def bundle_status_of(children: Sequence[Case]) -> BundleStatus:
+    statuses = [CaseStatus(child.status) for child in children]
+    if not statuses or any(status not in FINAL_STATUSES for status in statuses):
+        return BundleStatus.IN_PROGRESS
+    approved = sum(1 for status in statuses if status == CaseStatus.APPROVED)
+    if approved == len(statuses):
+        return BundleStatus.DONE
+    return BundleStatus.PARTLY_REFUSED if approved else BundleStatus.REFUSED
+
+
+def bundle_children(*, parent: Case) -> list[Case]:
+    return list(
+        Case.objects.filter(parent=parent)
+        .select_related("service_item", "handling_department", "service_version")
+        .order_by("created_at", "id")
+    )
+
+
+def bundle_child_events(*, children: Sequence[Case]) -> dict[uuid.UUID, list[CaseEvent]]:
+    """The applicant-visible timeline of every child, in one query."""
+    events: dict[uuid.UUID, list[CaseEvent]] = {child.pk: [] for child in children}
+    for event in (
+        CaseEvent.objects.filter(case__in=list(children), visible_to_applicant=True)
+        .select_related("department")
+        .order_by("at", "id")
+    ):
+        events[event.case_id].append(event)
+    return events
 
 
 # --- trips and paper (最多跑一次, 减材料) ----------------------------------------------------

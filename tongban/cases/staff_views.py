@@ -86,6 +86,10 @@ STEP_OUTCOMES = {
         (TaskOutcome.APPROVED, _("Approve (准予许可)")),
         (TaskOutcome.REJECTED, _("Reject (不予许可)")),
     ),
+    CaseStep.BRANCH: (
+        (TaskOutcome.APPROVED, _("Agree: our part is done")),
+        (TaskOutcome.REJECTED, _("Refuse: the application is rejected")),
+    ),
 }
 
 
@@ -109,7 +113,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: object, step: CaseStep, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["outcome"].choices = STEP_OUTCOMES[step]  # type: ignore[attr-defined]
-        if step != CaseStep.DECISION:
+        if step not in (CaseStep.DECISION, CaseStep.BRANCH):
             del self.fields["legal_basis"]
 
 

@@ -413,6 +413,22 @@ def form_fields(
     )
 
 
+def form_of_specs(
+    *,
+    schema: dict[str, Any],
+    specs: Sequence[dict[str, Any]],
+    data: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> Any:
+    """A Django form of field specs checked with ``schema`` (e.g. a bundle's combined form,
+    its questions gathered from several versions)."""
+    from tongban.catalog.forms import SchemaForm
+
+    return SchemaForm(
+        data, schema=schema, step={"title": "", "fields": list(specs)}, initial=initial
+    )
+
+
 def material_is_needed(material: Material, answers: dict[str, Any]) -> bool:
     if material.requirement == MaterialRequirement.REQUIRED:
         return True
@@ -427,6 +443,7 @@ __all__: Sequence[str] = [
     "burden_figures",
     "form_data_errors",
     "form_fields",
+    "form_of_specs",
     "form_step",
     "material_is_needed",
     "service_get_published",

@@ -84,10 +84,11 @@ REASON_MAX_CHARS = 2000
 
 
 def decision_due_from(case: Case, accepted_on: dt.date) -> dt.date:
-    """The decision due date for a case accepted on ``accepted_on``."""
-    return add_working_days(
-        working_calendar_get(), accepted_on, case.service_version.promised_days
-    ).day
+    """The decision due date for a case accepted on ``accepted_on`` (the critical path of a
+    process whose tasks have their own periods)."""
+    from tongban.cases.services.branches import decision_period_days
+
+    return add_working_days(working_calendar_get(), accepted_on, decision_period_days(case)).day
 
 
 def case_acceptance_record(
@@ -103,11 +104,13 @@ def case_acceptance_record(
     case.decision_due = decision_due_from(case, accepted_on)
     # The acceptance period ends here (kept unless deemed); the decision period starts.
     case_clock_close(case=case, kind=ClockKind.ACCEPTANCE, on=local_date(moment), kept=not deemed)
+    from tongban.cases.services.branches import decision_period_days
+
     case_clock_open(
         case=case,
         kind=ClockKind.DECISION,
         starts_on=accepted_on,
-        days=case.service_version.promised_days,
+        days=decision_period_days(case),
         department=case.handling_department,
         save_case=False,
     )

@@ -44,6 +44,11 @@ from tongban.cases.exceptions import (
     SupplementationPending,
 )
 from tongban.cases.models import Case, CaseEvent
+from tongban.cases.services.branches import (
+    branch_cancelled_check,
+    case_branch_agree,
+    case_branch_refuse,
+)
 from tongban.cases.services.clocks import case_acceptance_record
 from tongban.cases.services.notices import case_notice_issue
 from tongban.cases.services.timeline import case_event_record, case_transition
@@ -70,6 +75,8 @@ def case_task_complete(
 ) -> None:
     """A staff decision from the pages: the same path as ``POST /api/v1/tasks/{id}/complete``."""
     data = {"legal_basis": legal_basis.strip()[:COMMENT_MAX_CHARS]} if legal_basis.strip() else {}
+    # A branch ended by another department's refusal says so, with the reason.
+    branch_cancelled_check(task_id=task_id, actor=actor)
     task_complete(task_id=task_id, actor=actor, outcome=outcome, comment=reasons.strip(), data=data)
 
 
@@ -201,6 +208,20 @@ def case_task_completing(completion: TaskCompletion) -> None:
 
             case_id = case.pk
             transaction.on_commit(lambda: case_certificate_issue_later(case_id))
+    elif step == CaseStep.BRANCH:
+        if rejected:
+            _reasons_required(reasons, legal_basis)
+            case_branch_refuse(
+                case=case,
+                completion=completion,
+                department=department,
+                reasons=reasons,
+                legal_basis=legal_basis,
+            )
+        elif approved:
+            case_branch_agree(case=case, completion=completion, department=department)
+        else:
+            raise CaseTransitionInvalid()
     else:
         if case.status != CaseStatus.ACCEPTED:
             raise CaseTransitionInvalid()

@@ -32,6 +32,7 @@ from tongban.cases.exceptions import (
 )
 from tongban.cases.models import Case, CorrectionRequest
 from tongban.cases.prefill import CORRECTION_DEPARTMENT_TYPES
+from tongban.cases.services.districts import region_offering_check
 from tongban.cases.services.materials import materials_auto_satisfy
 from tongban.cases.services.timeline import case_event_record
 from tongban.catalog.models import FieldRow, ServiceItem, ServiceVersion
@@ -169,7 +170,13 @@ def case_draft_create(
         case.applicant_name = party.name
         if ApplicantKind.PERSON not in (item.applicant_types or [ApplicantKind.PERSON]):
             raise ServiceNotAvailable(_("This service is for enterprises, not persons."))
-    region = _region_for(case.applicant_person or filer, region_code)
+    if region_code:
+        # Any district that offers the service (通办); one that does not is refused.
+        region: Region | None = region_offering_check(
+            department_types=[item.department_type.code], region_code=region_code
+        )
+    else:
+        region = _region_for(case.applicant_person or filer, region_code)
     case.region = region
     if region is not None:
         case.handling_department = department_responsible(

@@ -47,6 +47,21 @@ def case_receipt_pdf(*, case: Case) -> bytes:
         ("受理期限", _day(case.acceptance_due)),
         ("承诺办理时限", f"受理后 {case.service_version.promised_days} 个工作日"),
     ]
+    if case.bundle_id is not None:
+        # One receipt for a bundle: every department's part, with its own case number.
+        rows[1] = ("申请事项", case.bundle.name if case.bundle else case.service_item.name)
+        rows[3] = ("承办部门", "各部门并联办理")
+        rows[-1] = ("办理时限", "各部门并联办理，以最晚办结部门为准")
+        rows += [
+            (
+                "并联事项",
+                f"{child.service_item.name}（{child.number}），"
+                f"{child.handling_department.name if child.handling_department else '——'}",
+            )
+            for child in case.children.select_related(
+                "service_item", "handling_department"
+            ).order_by("created_at", "id")
+        ]
     for label, value in rows:
         pdf.cell(40, 9, label)
         pdf.multi_cell(0, 9, str(value), new_x="LMARGIN", new_y="NEXT")

@@ -111,6 +111,15 @@ def case_problems(
     _cleaned, errors = answers_clean(
         version=case.service_version, answers=case.answers, complete=True
     )
+    # In a bundle, a value another department issues (the credit code on the business
+    # licence) is not the applicant's to give: it is marked pending, not missing.
+    pending = {key for key, entry in case.prefill.items() if entry.get("pending")}
+    for key in pending & set(errors):
+        kept = [problem for problem in errors[key] if problem.code != "required"]
+        if kept:
+            errors[key] = kept
+        else:
+            del errors[key]
     present = set(case.materials.values_list("material_id", flat=True))
     for material in materials_needed(case):
         if material.pk not in present:

@@ -122,4 +122,9 @@ def case_transition(
         summary={"from": current.value, "to": to.value, "number": case.number},
         **({"actor_id": actor_id} | dict(audit or {})),
     )
+    if case.parent_id is not None:
+        # A bundle's parent follows its children, whichever service moved the child.
+        from tongban.cases.services.bundles import bundle_parent_sync
+
+        bundle_parent_sync(parent_id=case.parent_id, child=case)
     return entry

@@ -22,7 +22,9 @@ def case_withdraw(*, case_id: uuid.UUID, actor_id: uuid.UUID, reason: str = "") 
         raise CaseNotFound()
     if case.status in FINAL_STATUSES:
         raise CaseAlreadyDecided()
-    if case.status not in OPEN_STATUSES:
+    if case.status not in OPEN_STATUSES or case.bundle_id is not None:
+        # A bundle is withdrawn part by part: each department's case is withdrawn on its own
+        # page, and the bundle follows.
         raise CaseTransitionInvalid()
     case.withdrawn_at = timezone.now()
     case_transition(

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from tongban.accounts.models import User
 from tongban.cases.services import demo_earlier_application_seed
+from tongban.web.management.demo_bundles import demo_bundle_processes_refresh
 from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
 from tongban.web.management.demo_identity import demo_citizen_build, demo_staff_totp_store
 from tongban.web.management.demo_sso import demo_sso_client_build
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             city = demo_city_build()
+            # A demo seeded before the bundles ran in parallel gets their processes now.
+            demo_bundle_processes_refresh()
             demo_staff_totp_store(
                 secrets=[(account.username, account.totp_secret) for account in city.accounts]
             )
