@@ -199,3 +199,27 @@ def test_k_of_n_reviewers_are_enough(sole_proprietor, applicant, persona_departm
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED
     assert CaseEvent.objects.filter(case=case, kind=CaseEventKind.BRANCH_COMPLETED).count() == 2
+
+
+def test_a_late_branch_escalates_in_its_own_department(accepted, people, persona_departments):
+    from tongban.cases.services import clocks_escalate
+    from tongban.notifications.models import Recipient as InboxEntry
+
+    civil_supervisor = staff(
+        "p-civil-supervisor", persona_departments["civil_affairs"], "supervisor"
+    )
+    market_supervisor = staff(
+        "p-market-supervisor", persona_departments["market_regulation"], "supervisor"
+    )
+    civil = branch(accepted, "civil_review")
+    clock = CaseClock.objects.get(task_id=civil.pk)
+    assert clock.due_on is not None
+    # The market branch is done on time; the civil affairs branch runs late.
+    services.case_task_complete(
+        task_id=branch(accepted, "market_review").pk, actor=people["market"], outcome="approved"
+    )
+    late = add_working_days(working_calendar_get(), clock.due_on, 1).day
+    assert clocks_escalate(today=late)["supervisor"] == 1
+    escalated = InboxEntry.objects.filter(notification__event_code="cases.clock_escalated")
+    assert list(escalated.values_list("user_id", flat=True)) == [civil_supervisor.pk]
+    assert market_supervisor.pk not in set(escalated.values_list("user_id", flat=True))
