@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.cases import prefill
 from tongban.cases.services.clocks import DUE_SOON_EVENT, ESCALATED_EVENT
+from tongban.cases.services.drafts import CORRECTION_ANSWERED_EVENT
 from tongban.cases.services.expiry import DRAFT_EXPIRING_EVENT
 from tongban.cases.services.submission import SUBMITTED_EVENT
 from tongban.cases.services.supervision import URGED_EVENT
@@ -168,6 +169,35 @@ EVENTS = (
             ),
         },
         sample={"service": "个体工商户设立登记", "expires_on": "2026-12-22"},
+    ),
+    EventType(
+        code=CORRECTION_ANSWERED_EVENT,
+        category=Category.CASE_PROGRESS,
+        description=_("A department answered your request to correct a prefilled value"),
+        variables=("field", "source", "answer"),
+        channels=(Channel.INBOX, Channel.PUSH),
+        templates={
+            (Channel.INBOX, "zh-hans"): TemplateText(
+                subject="数据纠错已答复：{{ field }}",
+                body="您对“{{ field }}”（来源：{{ source }}）提出的纠错申请已答复：{{ answer }}",
+            ),
+            (Channel.INBOX, "en"): TemplateText(
+                subject="Correction answered: {{ field }}",
+                body="Your request to correct “{{ field }}” (from {{ source }}) was answered: "
+                "{{ answer }}",
+            ),
+            (Channel.PUSH, "zh-hans"): TemplateText(
+                subject="数据纠错已答复", body="{{ field }}：{{ answer }}"
+            ),
+            (Channel.PUSH, "en"): TemplateText(
+                subject="Correction answered", body="{{ field }}: {{ answer }}"
+            ),
+        },
+        sample={
+            "field": "经营场所",
+            "source": "人口库",
+            "answer": "已在源头更正，今后使用新值。",
+        },
     ),
 )
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,10 +40,14 @@ from tongban.catalog.models import FieldRow, ServiceItem, ServiceVersion
 from tongban.catalog.selectors import form_data_errors, material_is_needed
 from tongban.core.exceptions import DomainError, FieldError, PermissionDenied
 from tongban.core.prefill import PrefillSubject, prefill_sources
+from tongban.notifications.services import notification_send
 from tongban.organization.models import Region
 from tongban.organization.selectors import department_responsible
 
 logger = logging.getLogger(__name__)
+
+# The source department answered a correction request ("this prefilled value is wrong").
+CORRECTION_ANSWERED_EVENT = "cases.correction_answered"
 
 PREFILL_PURPOSE = "Prefill an application form (online government services)"
 
@@ -344,6 +349,19 @@ def correction_request_answer(
     correction.answered_at = timezone.now()
     correction.answered_by_id = actor_id
     correction.save()
+    # The applicant flagged the value and waits for the answer: tell them, in the same
+    # transaction, where they can read it.
+    notification_send(
+        event=CORRECTION_ANSWERED_EVENT,
+        recipient=correction.requested_by_id,
+        context={
+            "field": correction.field_label,
+            "source": correction.source_label,
+            "answer": correction.answer,
+        },
+        link=reverse("cases:corrections"),
+        dedupe_key=f"cases.correction_answered:{correction.pk}",
+    )
     audit_event_record(
         kind=AuditEventKind.STATUS_CHANGED,
         actor_id=actor_id,

@@ -396,6 +396,9 @@ def test_flagging_a_prefilled_value_files_a_correction_with_the_source_departmen
         correction_id=correction.pk, actor_id=applicant.pk, corrected=True, answer="已更正"
     )
     assert answered.status == CorrectionStatus.CORRECTED
+    told = Notification.objects.get(event_code="cases.correction_answered")
+    assert told.recipients.filter(user=applicant).exists()
+    assert told.link == "/cases/corrections/"
     with pytest.raises(CaseInvalid):
         services.correction_request_answer(
             correction_id=correction.pk, actor_id=applicant.pk, corrected=True, answer="again"
