@@ -15,8 +15,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from tongban.accounts.models import User
-from tongban.cases.constants import PROCESS_SUBJECT_TYPE, CaseStep
+from tongban.cases.constants import PROCESS_SUBJECT_TYPE, CaseEventKind, CaseStep
 from tongban.cases.exceptions import CaseNotFound
 from tongban.cases.models import Case, CaseEvent, CaseMaterial, CaseNotice
 from tongban.cases.services import case_step_of
@@ -189,7 +191,12 @@ def staff_case_view(*, user: User, task_id: uuid.UUID) -> StaffCaseView:
         step=case_step_of(properties),
         fields=shown,
         materials=materials,
-        events=list(CaseEvent.objects.filter(case=case).order_by("at", "id")),
+        # In a parallel review each department keeps its internal comments to itself.
+        events=list(
+            CaseEvent.objects.filter(case=case)
+            .exclude(Q(kind=CaseEventKind.COMMENT) & ~Q(department_id=task.department_id))
+            .order_by("at", "id")
+        ),
         notices=list(CaseNotice.objects.filter(case=case).order_by("created_at")),
         declared=declared_fields is not None,
     )

@@ -223,3 +223,20 @@ def test_a_late_branch_escalates_in_its_own_department(accepted, people, persona
     escalated = InboxEntry.objects.filter(notification__event_code="cases.clock_escalated")
     assert list(escalated.values_list("user_id", flat=True)) == [civil_supervisor.pk]
     assert market_supervisor.pk not in set(escalated.values_list("user_id", flat=True))
+
+
+def test_each_department_keeps_its_internal_comments_to_itself(accepted, people):
+    market, civil = branch(accepted, "market_review"), branch(accepted, "civil_review")
+    services.case_comment_add(
+        case=accepted, actor=people["civil"], department=civil.department, text="民政内部意见"
+    )
+    services.case_comment_add(
+        case=accepted, actor=people["market"], department=market.department, text="市场内部意见"
+    )
+
+    def comments(user: User, task: HumanTask) -> list[str]:
+        view = inbox.staff_case_view(user=user, task_id=task.pk)
+        return [event.note for event in view.events if event.kind == CaseEventKind.COMMENT]
+
+    assert comments(people["civil"], civil) == ["民政内部意见"]
+    assert comments(people["market"], market) == ["市场内部意见"]
