@@ -9,6 +9,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases import extensions, tasks
+        from tongban.cases.plugins.liveness import liveness_verifiers_register
 
         extensions.register()
         tasks.register()
+        liveness_verifiers_register()

@@ -373,3 +373,40 @@ def staff_delivery_update(request: HttpRequest, delivery_id: uuid.UUID) -> HttpR
             status=400,
         )
     return HttpResponseRedirect(reverse("cases:staff_deliveries"))
+
+
+# --- remote verification by face (pension qualification check) ---------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def liveness(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The retiree confirms the check by comparing their face with their ID card photo."""
+    from django.contrib.auth.views import redirect_to_login
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case = selectors.case_get_for_applicant(user=request.user, case_id=case_id)
+    if case.applicant_person_id != request.user.pk or not services.remote_verification_offered(
+        case
+    ):
+        raise CaseNotFound()
+    error: DomainError | None = None
+    if request.method == "POST":
+        photo = request.FILES.get("photo")
+        try:
+            services.case_liveness_verify(
+                case_id=case.pk,
+                actor_id=request.user.pk,
+                plugin=request.POST.get("verifier", ""),
+                image=photo.read() if photo else b"",
+            )
+        except DomainError as problem:
+            error = problem
+        else:
+            return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
+    return render(
+        request,
+        "cases/liveness.html",
+        {"case": case, "error": error},
+        status=400 if error else 200,
+    )

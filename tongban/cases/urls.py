@@ -1,12 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
-from tongban.cases import bundle_views, clock_views, counter_views, staff_views, views
+from tongban.cases import clock_views, counter_views, staff_views, views
 
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("services/<str:code>/apply/", views.apply, name="apply"),
-    path("bundles/<slug:code>/apply/", bundle_views.bundle_apply, name="bundle_apply"),
     path("cases/", views.mine, name="mine"),
     path("cases/corrections/", views.corrections, name="corrections"),
     path("cases/<uuid:case_id>/", views.detail, name="detail"),
@@ -62,6 +61,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/notices/verify/", staff_views.notice_verify, name="notice_verify"),
     # One-window intake (一窗受理) and delivery.
     path("cases/<uuid:case_id>/delivery/", counter_views.delivery_choose, name="delivery"),
+    path("cases/<uuid:case_id>/liveness/", counter_views.liveness, name="liveness"),
     path("cases/counter/", counter_views.counter_start, name="counter_start"),
     path("cases/counter/<uuid:case_id>/", counter_views.counter_case, name="counter_case"),
     path(

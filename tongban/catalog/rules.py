@@ -32,6 +32,7 @@ from tongban.core.registry import Registry
 from tongban.registries.constants import RegistrySourceKey
 from tongban.registries.services import (
     EnterprisesRepresentedBy,
+    InsuranceActivityOf,
     Reader,
     Resident,
     ResidentByIdNumber,
@@ -133,6 +134,27 @@ def _enterprises_represented(reader: FactReader) -> int:
     return result
 
 
+def _days_since_activity(reader: FactReader) -> int | None:
+    """Days since the newest medical visit, pharmacy purchase or contribution; ``None`` when
+    the social-insurance registry knows none (the rule then does not pass)."""
+
+    def read() -> int | None:
+        if not reader.subject.id_number:
+            return None
+        found = registry_read(
+            source=RegistrySourceKey.SOCIAL_SECURITY,
+            query=InsuranceActivityOf(reader.subject.id_number),
+            reader=Reader(id=reader.subject.reader_id),
+            purpose=RULES_PURPOSE,
+        )
+        if not found:
+            return None
+        return (dt.date.today() - max(record.occurred_on for record in found)).days
+
+    result: int | None = reader.once("social_security", read)
+    return result
+
+
 for _fact in (
     RuleFact("population.living", gettext_lazy("Registered as living"), _living),
     RuleFact("population.age", gettext_lazy("Age in years"), _age),
@@ -142,6 +164,11 @@ for _fact in (
         _registered_address,
     ),
     RuleFact("population.region_code", gettext_lazy("Region of residence"), _region_code),
+    RuleFact(
+        "social_security.days_since_activity",
+        gettext_lazy("Days since the latest social-insurance activity"),
+        _days_since_activity,
+    ),
     RuleFact(
         "enterprises.represented_count",
         gettext_lazy("Enterprises the applicant represents"),

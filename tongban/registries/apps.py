@@ -12,9 +12,14 @@ class RegistriesConfig(AppConfig):
         from tongban.registries.plugins.demo.plugin import (
             DemoEnterpriseRegistry,
             DemoPopulationRegistry,
+            DemoSocialSecurityRegistry,
         )
 
         # Only demo plug-ins exist so far; a real one registers under the same key instead.
-        for source in (DemoPopulationRegistry(), DemoEnterpriseRegistry()):
+        for source in (
+            DemoPopulationRegistry(),
+            DemoEnterpriseRegistry(),
+            DemoSocialSecurityRegistry(),
+        ):
             if source.key not in registry_sources:
                 registry_sources.register(source.key, source)

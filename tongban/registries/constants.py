@@ -7,6 +7,15 @@ class RegistrySourceKey(models.TextChoices):
 
     POPULATION = "population", _("Population registry")
     ENTERPRISE = "enterprise", _("Enterprise registry")
+    SOCIAL_SECURITY = "social_security", _("Social-insurance registry")
+
+
+class InsuranceActivityKind(models.TextChoices):
+    """Traces in the social-insurance systems that show a person is alive and about."""
+
+    MEDICAL_VISIT = "medical_visit", _("Medical visit paid by the medical insurance")
+    PHARMACY = "pharmacy", _("Pharmacy purchase paid by the medical insurance")
+    CONTRIBUTION = "contribution", _("Social-insurance contribution")
 
 
 class Sex(models.TextChoices):

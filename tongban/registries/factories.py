@@ -12,6 +12,7 @@ from tongban.registries.constants import EnterpriseKind, EnterpriseStatus, House
 from tongban.registries.models import (
     DemoEnterprise,
     DemoHousehold,
+    DemoInsuranceActivity,
     DemoResident,
     DemoResidentIdCard,
 )
@@ -94,3 +95,12 @@ class DemoEnterpriseFactory(factory.django.DjangoModelFactory[DemoEnterprise]):
     registered_capital = 100
     established_on = dt.date(2018, 6, 1)
     business_scope = "软件开发"
+
+
+class DemoInsuranceActivityFactory(factory.django.DjangoModelFactory[DemoInsuranceActivity]):
+    class Meta:
+        model = DemoInsuranceActivity
+
+    resident = SubFactory(DemoResidentFactory)
+    kind = "medical_visit"
+    occurred_on = dt.date(2026, 11, 2)

@@ -105,3 +105,29 @@ class DemoEnterprise(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DemoInsuranceActivity(BaseModel):
+    """A dated trace a person left in the social-insurance systems (a medical visit paid by
+    the medical insurance, a pharmacy purchase, a contribution): the demo social-security
+    registry's answer to "has this person been active lately"."""
+
+    resident = models.ForeignKey(
+        DemoResident,
+        on_delete=models.CASCADE,
+        related_name="insurance_activities",
+        verbose_name=_("resident"),
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    occurred_on = models.DateField(_("occurred on"))
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        verbose_name = _("demo social-insurance activity")
+        verbose_name_plural = _("demo social-insurance activities")
+        indexes = [
+            models.Index(fields=["resident", "-occurred_on"], name="registries_activity_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"activity {self.pk}"

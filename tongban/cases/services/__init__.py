@@ -86,6 +86,13 @@ from tongban.cases.services.notices import (
     notice_token_read,
     notice_verification_url,
 )
+from tongban.cases.services.pension import (
+    case_liveness_verify,
+    pension_check_silent_start,
+    pension_method,
+    pension_next_due,
+    remote_verification_offered,
+)
 from tongban.cases.services.receipts import case_receipt_pdf
 from tongban.cases.services.rules import case_rules_apply, rules_outcome_plain
 from tongban.cases.services.seals import department_seal_ensure
@@ -135,6 +142,7 @@ __all__ = [
     "case_extension_decide",
     "case_extension_request",
     "case_get_for_counter",
+    "case_liveness_verify",
     "case_material_remove",
     "case_material_upload",
     "case_notice_issue",
@@ -184,7 +192,11 @@ __all__ = [
     "notice_token_read",
     "notice_verification_url",
     "paper_pages",
+    "pension_check_silent_start",
+    "pension_method",
+    "pension_next_due",
     "prefill_resolve",
+    "remote_verification_offered",
     "rules_outcome_plain",
     "staff_department_ids",
     "supplementation_open",

@@ -31,7 +31,11 @@ from tongban.cases.constants import (
 from tongban.cases.models import Case
 from tongban.cases.services.delivery import case_delivery_ready
 from tongban.cases.services.timeline import case_event_record
-from tongban.certificates.constants import BUSINESS_LICENCE, HolderKind
+from tongban.certificates.constants import (
+    BUSINESS_LICENCE,
+    PENSION_QUALIFICATION_RECORD,
+    HolderKind,
+)
 from tongban.certificates.models import CertificateType
 from tongban.certificates.services import Holder, certificate_issue
 from tongban.core.exceptions import DomainError
@@ -98,6 +102,25 @@ def _business_licence(
 
 
 certificate_data_builders.register(BUSINESS_LICENCE, _business_licence)
+
+
+def _pension_record(case: Case, certificate_type: CertificateType) -> tuple[Holder, dict[str, Any]]:
+    """The yearly pension qualification record: who, when, and by which route."""
+    from tongban.cases.services.pension import pension_method
+
+    user = case.applicant_person
+    if user is None:
+        raise ValueError("a pension check is a person's case")
+    data = {
+        "name": str(user.real_name),
+        "resident_id_number": str(user.resident_id_number),
+        "confirmed_on": local_date(case.decided_at or timezone.now()).isoformat(),
+        "method": pension_method(case),
+    }
+    return Holder.person(user), data
+
+
+certificate_data_builders.register(PENSION_QUALIFICATION_RECORD, _pension_record)
 
 
 def case_certificate_issue(*, case_id: uuid.UUID) -> Case | None:

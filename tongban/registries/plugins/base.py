@@ -96,6 +96,18 @@ class Enterprise(RegistryRecord):
         ]
 
 
+@dataclass(frozen=True)
+class InsuranceActivity(RegistryRecord):
+    """One dated trace of a person in the social-insurance systems."""
+
+    id_number: str
+    kind: str
+    occurred_on: dt.date
+
+    def audit_subjects(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(self.id_number, ("kind", "occurred_on"))]
+
+
 R = TypeVar("R", bound=RegistryRecord)
 
 # --- queries: what a caller may ask ------------------------------------------------------
@@ -138,6 +150,11 @@ class HouseholdMembersOf(_ByResidentIdNumber[Resident]):
 @dataclass(frozen=True)
 class ResidentIdCardByIdNumber(_ByResidentIdNumber[ResidentIdCard]):
     pass
+
+
+@dataclass(frozen=True)
+class InsuranceActivityOf(_ByResidentIdNumber[InsuranceActivity]):
+    """The person's social-insurance activity of the last year, newest first."""
 
 
 @dataclass(frozen=True)

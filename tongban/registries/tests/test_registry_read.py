@@ -12,6 +12,7 @@ from tongban.core.exceptions import InvalidCreditCode, InvalidInput, InvalidResi
 from tongban.registries.constants import RegistrySourceKey
 from tongban.registries.factories import (
     DemoEnterpriseFactory,
+    DemoInsuranceActivityFactory,
     DemoResidentFactory,
     DemoResidentIdCardFactory,
 )
@@ -20,6 +21,7 @@ from tongban.registries.services import (
     EnterpriseByCreditCode,
     EnterprisesRepresentedBy,
     HouseholdMembersOf,
+    InsuranceActivityOf,
     Reader,
     ResidentByIdNumber,
     ResidentIdCardByIdNumber,
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 POPULATION = RegistrySourceKey.POPULATION
 ENTERPRISE = RegistrySourceKey.ENTERPRISE
+SOCIAL_SECURITY = RegistrySourceKey.SOCIAL_SECURITY
 PURPOSE = "identity check for case HC-2025-0001"
 
 
@@ -157,10 +160,12 @@ def test_the_platform_itself_may_read_with_a_purpose(resident):
         (POPULATION, lambda r: HouseholdMembersOf(r.id_number)),
         (POPULATION, lambda r: ResidentIdCardByIdNumber(r.id_number)),
         (ENTERPRISE, lambda r: EnterprisesRepresentedBy(r.id_number)),
+        (SOCIAL_SECURITY, lambda r: InsuranceActivityOf(r.id_number)),
     ],
 )
 def test_every_query_of_every_source_is_audited_with_its_purpose(reader, resident, source, query):
     DemoResidentIdCardFactory.create(resident=resident)
+    DemoInsuranceActivityFactory.create(resident=resident)
     registry_read(source=source, query=query(resident), reader=reader, purpose=PURPOSE)
     events = reads_of(resident.id_number)
     assert len(events) == 1
@@ -168,7 +173,26 @@ def test_every_query_of_every_source_is_audited_with_its_purpose(reader, residen
 
 
 def test_every_registered_source_is_covered_by_the_audit_tests():
-    assert set(registry_sources.keys()) == {POPULATION, ENTERPRISE}
+    assert set(registry_sources.keys()) == {POPULATION, ENTERPRISE, SOCIAL_SECURITY}
+
+
+def test_the_social_security_registry_answers_the_latest_activity_first(reader, resident):
+    import datetime as dt
+
+    DemoInsuranceActivityFactory.create(resident=resident, occurred_on=dt.date(2026, 3, 1))
+    DemoInsuranceActivityFactory.create(
+        resident=resident, kind="pharmacy", occurred_on=dt.date(2026, 9, 1)
+    )
+    found = registry_read(
+        source=SOCIAL_SECURITY,
+        query=InsuranceActivityOf(resident.id_number),
+        reader=reader,
+        purpose=PURPOSE,
+    )
+    assert [(record.kind, record.occurred_on) for record in found] == [
+        ("pharmacy", dt.date(2026, 9, 1)),
+        ("medical_visit", dt.date(2026, 3, 1)),
+    ]
 
 
 @pytest.mark.parametrize(

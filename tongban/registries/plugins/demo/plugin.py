@@ -9,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core.fields import blind_index_of
 from tongban.registries.constants import RegistrySourceKey
-from tongban.registries.models import DemoEnterprise, DemoResident, DemoResidentIdCard
+from tongban.registries.models import (
+    DemoEnterprise,
+    DemoInsuranceActivity,
+    DemoResident,
+    DemoResidentIdCard,
+)
 from tongban.registries.plugins.base import (
     Enterprise,
     EnterpriseByCreditCode,
     EnterprisesRepresentedBy,
     HouseholdMembersOf,
+    InsuranceActivity,
+    InsuranceActivityOf,
     R,
     RegistryQuery,
     RegistrySource,
@@ -119,3 +126,26 @@ class DemoEnterpriseRegistry(RegistrySource):
         else:
             return []
         return cast(list[R], [_enterprise_record(enterprise) for enterprise in enterprises])
+
+
+class DemoSocialSecurityRegistry(RegistrySource):
+    """Medical visits, pharmacy purchases and contributions of the last year."""
+
+    key = RegistrySourceKey.SOCIAL_SECURITY
+    label = _("Social-insurance registry (demo)")
+    queries = (InsuranceActivityOf,)
+
+    def read(self, query: RegistryQuery[R]) -> Sequence[R]:
+        if not isinstance(query, InsuranceActivityOf):
+            return []
+        resident = _resident_find(query.id_number)
+        if resident is None:
+            return []
+        rows = DemoInsuranceActivity.objects.filter(resident=resident).order_by("-occurred_on")
+        records = [
+            InsuranceActivity(
+                id_number=resident.id_number, kind=row.kind, occurred_on=row.occurred_on
+            )
+            for row in rows[:50]
+        ]
+        return cast(list[R], records)
