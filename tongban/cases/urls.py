@@ -1,11 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
 
-from tongban.cases import clock_views, counter_views, staff_views, views
+from tongban.cases import bundle_views, clock_views, counter_views, staff_views, views
 
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("services/<str:code>/apply/", views.apply, name="apply"),
+    path("bundles/<slug:code>/apply/", bundle_views.bundle_apply, name="bundle_apply"),
     path("cases/", views.mine, name="mine"),
     path("cases/corrections/", views.corrections, name="corrections"),
     path("cases/<uuid:case_id>/", views.detail, name="detail"),

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongban.accounts.constants import AuthenticationStrength, RealNameLevel
 from tongban.accounts.selectors import actor_context, assurance_check, authentication_strength
 from tongban.cases import selectors, services
-from tongban.cases.constants import OPEN_STATUSES, CaseStatus, MaterialSource
-from tongban.cases.exceptions import CaseNotFound
+from tongban.cases.constants import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, MaterialSource
+from tongban.cases.exceptions import CaseNotFound, RegionNotOffered
 from tongban.cases.models import Case
+from tongban.cases.services.districts import regions_offering
 from tongban.catalog.selectors import form_step, service_get_published
 from tongban.core.exceptions import DomainError
 from tongban.core.working_days import local_date
@@ -83,15 +84,21 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if redirect is not None:
         return redirect
     context = actor_context(request, service_code=item.code)
+    error: RegionNotOffered | None = None
     if request.method == "POST":
         strength = authentication_strength(request) or AuthenticationStrength.PASSWORD
-        case = services.case_draft_create(
-            item=item,
-            actor=context,
-            real_name_level=request.user.real_name_level,  # type: ignore[union-attr]
-            authentication_strength=int(strength),
-        )
-        return HttpResponseRedirect(reverse("cases:step", args=[case.pk, 1]))
+        try:
+            case = services.case_draft_create(
+                item=item,
+                actor=context,
+                real_name_level=request.user.real_name_level,  # type: ignore[union-attr]
+                authentication_strength=int(strength),
+                region_code=request.POST.get("region", ""),
+            )
+        except RegionNotOffered as problem:
+            error = problem
+        else:
+            return HttpResponseRedirect(reverse("cases:step", args=[case.pk, 1]))
     drafts = (
         selectors.cases_visible_to_applicant(user=request.user)
         .filter(service_item=item, status=CaseStatus.DRAFT)
@@ -100,7 +107,18 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "cases/apply.html",
-        {"item": item, "version": version, "party": context.party, "drafts": drafts},
+        {
+            "item": item,
+            "version": version,
+            "party": context.party,
+            "drafts": drafts,
+            # 通办: any district that offers the service, the applicant's own first.
+            "regions": regions_offering(department_types=[item.department_type.code]),
+            "chosen_region": request.POST.get("region", "")
+            or getattr(request.user, "region_code", ""),
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 
@@ -286,8 +304,30 @@ def receipt(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "cases/receipt.html",
-        {"case": case, "clocks": selectors.case_clocks(case=case)},
+        {"case": case, "clocks": selectors.case_clocks(case=case), **_bundle_context(case)},
     )
+
+
+def _bundle_context(case: Case) -> dict[str, Any]:
+    """A bundle's parent shows every department's part side by side (else nothing)."""
+    if case.bundle_id is None:
+        return {}
+    children = selectors.bundle_children(parent=case)
+    events = selectors.bundle_child_events(children=children)
+    branches = [
+        {
+            "case": child,
+            "events": events[child.pk],
+            "due": child.decision_due or child.acceptance_due,
+        }
+        for child in children
+    ]
+    status = selectors.bundle_status_of(children)
+    return {
+        "branches": branches,
+        "bundle_status": status,
+        "branches_done": sum(1 for child in children if child.status in FINAL_STATUSES),
+    }
 
 
 @login_required
@@ -328,11 +368,13 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
+    # Each step names the department that handles it (通办: wherever the applicant applied).
     events = [
         {
             "when": event.at,
             "title": event.get_kind_display(),
             "note": event.note,
+            "department": event.department.name if event.department else "",
         }
         for event in reversed(selectors.case_events_for_applicant(case=case))
     ]
@@ -341,12 +383,13 @@ def detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
+            **_bundle_context(case),
             "events": events,
             "clocks": selectors.case_clocks(case=case),
             "next_action": selectors.next_action(case),
             "materials": selectors.case_materials(case=case),
             "pension_next_due": services.pension_next_due(case),
-            "can_withdraw": case.status in OPEN_STATUSES,
+            "can_withdraw": case.status in OPEN_STATUSES and case.bundle_id is None,
             "supplementation": (
                 services.supplementation_open(case=case)
                 if case.status == CaseStatus.SUPPLEMENTING
