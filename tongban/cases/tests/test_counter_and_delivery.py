@@ -164,7 +164,8 @@ def test_the_counter_pages_take_a_walk_in_applicant_to_the_printed_receipt(
         {"service": sole_proprietor.code, "id_number": applicant.resident_id_number},
     )
     assert refused.status_code == 400
-    assert "检查" in refused.content.decode() or "Check" in refused.content.decode()
+    shown = refused.content.decode()
+    assert "请先在窗口核验申请人身份" in shown or "Check the applicant's identity" in shown
     assert Case.objects.count() == 0
 
     started = client.post(
