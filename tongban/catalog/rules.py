@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tongban.core.exceptions import FieldError
 from tongban.core.registry import Registry
+from tongban.core.working_days import local_date
 from tongban.registries.constants import RegistrySourceKey
 from tongban.registries.services import (
     EnterprisesRepresentedBy,
@@ -93,11 +95,17 @@ class RuleFact:
 rule_facts: Registry[RuleFact] = Registry("rule fact")
 
 
+def _today() -> dt.date:
+    # Ages and "days since" are counted in China's calendar, whatever the server's zone: at
+    # 00:30 in Haichuan it is already the next day there, though still yesterday in UTC.
+    return local_date(timezone.now())
+
+
 def _age(reader: FactReader) -> int | None:
     resident = reader.resident()
     if resident is None:
         return None
-    today = dt.date.today()
+    today = _today()
     born = resident.birth_date
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -149,7 +157,7 @@ def _days_since_activity(reader: FactReader) -> int | None:
         )
         if not found:
             return None
-        return (dt.date.today() - max(record.occurred_on for record in found)).days
+        return (_today() - max(record.occurred_on for record in found)).days
 
     result: int | None = reader.once("social_security", read)
     return result

@@ -4,6 +4,7 @@ facts are refused at publish."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -212,3 +213,40 @@ def test_staff_see_each_rule_and_the_applicant_sees_plain_words(
     assert "经营范围不含须经许可的项目" in detail
     assert "general_scope" not in detail
     assert "answers.business_scope" not in detail
+
+
+@pytest.mark.parametrize(
+    ("utc", "age", "days"),
+    [
+        # 23:59 in Haichuan on 31 March: still the day before the birthday.
+        (dt.datetime(2026, 3, 31, 15, 59, tzinfo=dt.UTC), 59, -1),
+        # 00:30 in Haichuan on 1 April, still 31 March in UTC: the birthday, and today's visit.
+        (dt.datetime(2026, 3, 31, 16, 30, tzinfo=dt.UTC), 60, 0),
+    ],
+)
+def test_age_and_days_since_activity_count_in_china_s_calendar(monkeypatch, utc, age, days):
+    from tongban.organization.factories import factory_create
+    from tongban.registries.factories import DemoInsuranceActivityFactory, DemoResidentFactory
+
+    resident = factory_create(DemoResidentFactory, birth_date=dt.date(1966, 4, 1))
+    factory_create(DemoInsuranceActivityFactory, resident=resident, occurred_on=dt.date(2026, 4, 1))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: utc)
+
+    outcome = rules_evaluate(
+        rules=[
+            {
+                "id": "age",
+                "explanation": "年满60周岁",
+                "logic": {"==": [{"var": "facts.population.age"}, age]},
+            },
+            {
+                "id": "activity",
+                "explanation": "近期有社保记录",
+                "logic": {"==": [{"var": "facts.social_security.days_since_activity"}, days]},
+            },
+        ],
+        answers={},
+        subject=FactSubject(id_number=resident.id_number),
+    )
+
+    assert [result.passed for result in outcome.results] == [True, True]
