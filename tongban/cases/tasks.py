@@ -64,6 +64,15 @@ def drafts_expire() -> dict[str, int]:
     return expire()
 
 
+@shared_task(name="tongban.cases.tasks.pension_checks_start_due")
+def pension_checks_start_due() -> dict[str, int]:
+    """Starts the silent pension qualification check of the retirees now due (periodic)."""
+    from tongban.cases.services import pension_checks_start_due as start_due
+
+    report = start_due()
+    return {"started": report.started, "failed": report.failed}
+
+
 @shared_task(name="tongban.cases.tasks.case_rules_apply")
 def case_rules_apply(case_id: str) -> str:
     """Evaluates a submitted case's instant-approval rules (scheduled on commit of the submit)."""

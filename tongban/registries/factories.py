@@ -13,6 +13,7 @@ from tongban.registries.models import (
     DemoEnterprise,
     DemoHousehold,
     DemoInsuranceActivity,
+    DemoPensionAward,
     DemoResident,
     DemoResidentIdCard,
 )
@@ -104,3 +105,11 @@ class DemoInsuranceActivityFactory(factory.django.DjangoModelFactory[DemoInsuran
     resident = SubFactory(DemoResidentFactory)
     kind = "medical_visit"
     occurred_on = dt.date(2026, 11, 2)
+
+
+class DemoPensionAwardFactory(factory.django.DjangoModelFactory[DemoPensionAward]):
+    class Meta:
+        model = DemoPensionAward
+
+    resident = SubFactory(DemoResidentFactory, birth_date=dt.date(1955, 5, 4))
+    started_on = dt.date(2015, 5, 4)

@@ -131,3 +131,23 @@ class DemoInsuranceActivity(BaseModel):
 
     def __str__(self) -> str:
         return f"activity {self.pk}"
+
+
+class DemoPensionAward(BaseModel):
+    """A basic pension the social-insurance agency pays a resident (养老金待遇), from the day
+    it was awarded: the demo registry's answer to "who receives a pension"."""
+
+    resident = models.OneToOneField(
+        DemoResident,
+        on_delete=models.CASCADE,
+        related_name="pension_award",
+        verbose_name=_("resident"),
+    )
+    started_on = models.DateField(_("paid since"))
+
+    class Meta:
+        verbose_name = _("demo pension award")
+        verbose_name_plural = _("demo pension awards")
+
+    def __str__(self) -> str:
+        return f"pension award {self.pk}"

@@ -7,21 +7,32 @@ cannot be logged does not happen (Personal Information Protection Law Art. 45; D
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.audit.constants import AuditEventKind
 from tongban.audit.services import audit_event_record, personal_data_read_record
 from tongban.core.exceptions import FieldError, InvalidInput
-from tongban.registries.constants import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH
+from tongban.core.fields import blind_index_of
+from tongban.core.working_days import local_date
+from tongban.registries.constants import (
+    PURPOSE_MAX_LENGTH,
+    PURPOSE_MIN_LENGTH,
+    InsuranceActivityKind,
+)
 from tongban.registries.models import (
     DemoEnterprise,
     DemoHousehold,
+    DemoInsuranceActivity,
+    DemoPensionAward,
     DemoResident,
     DemoResidentIdCard,
 )
@@ -63,6 +74,8 @@ __all__ = [
     "ResidentIdCard",
     "ResidentIdCardByIdNumber",
     "demo_registries_populate",
+    "demo_social_insurance_populate",
+    "pension_recipients_among",
     "registry_read",
     "resident_id_numbers_in_regions",
 ]
@@ -164,6 +177,106 @@ def resident_id_numbers_in_regions(
         summary={"regions": prefixes, "found": len(numbers)},
     )
     return numbers
+
+
+def pension_recipients_among(
+    *, id_numbers: Sequence[str], reader: Reader, purpose: str
+) -> dict[str, dt.date]:
+    """Which of these people the social-insurance agency pays a basic pension, and since when
+    (ID number → first day paid); the others are left out.
+
+    For a yearly job over many accounts (the pension qualification check): answered from the
+    demo social-insurance tables here; a real deployment sends the agency the same batch. One
+    audit record per batch names the reader, the purpose and how many were asked and found,
+    rather than one per person; the records of each person's check are their own.
+    """
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) < PURPOSE_MIN_LENGTH:
+        raise _invalid(
+            "purpose", "purpose_required", str(_("Say why the data is needed (the purpose)."))
+        )
+    asked = {blind_index_of(DemoResident, "id_number", number): number for number in id_numbers}
+    if not asked:
+        return {}
+    awards = DemoPensionAward.objects.filter(
+        resident__id_number_index__in=list(asked), resident__deceased_on__isnull=True
+    ).values_list("resident__id_number_index", "started_on")
+    found = {asked[index]: started_on for index, started_on in awards}
+    audit_event_record(
+        kind=AuditEventKind.PERSONAL_DATA_READ,
+        actor_id=reader.id,
+        object_type="registries.demo.PensionRecipientsAmong",
+        object_id="",
+        purpose=purpose,
+        summary={"asked": len(asked), "found": len(found)},
+    )
+    return found
+
+
+# The age the demo agency starts paying: one age for everyone keeps the synthetic data simple
+# (the statutory ages differ by sex and occupation and are rising from 2025).
+DEMO_PENSION_AGE = 60
+
+
+@dataclass(frozen=True)
+class SocialInsuranceReport:
+    pension_awards: int
+    activities: int
+
+
+def demo_social_insurance_populate(
+    *, seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> SocialInsuranceReport:
+    """Gives the demo residents their social-insurance traces, once: a pension for the living
+    residents aged 60 or more, and medical visits, pharmacy purchases or contributions dated
+    before ``today`` (the date in China).
+
+    Deterministic for the same population, seed and day. Most people were active in the last
+    half year; some only longer ago, some never, so the pension check meets every route.
+    Does nothing when the demo pension awards already exist (``seed_demo`` runs again).
+    """
+    if DemoPensionAward.objects.exists():
+        return SocialInsuranceReport(pension_awards=0, activities=0)
+    today = today or local_date(timezone.now())
+    chooser = random.Random(seed)  # noqa: S311 (repeatable synthetic data)
+    awards: list[DemoPensionAward] = []
+    activities: list[DemoInsuranceActivity] = []
+    residents = DemoResident.objects.filter(deceased_on__isnull=True).order_by(
+        "household__number", "birth_date", "id_number_index"
+    )
+    for resident in residents.only("pk", "birth_date"):
+        born = resident.birth_date
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        retired = age >= DEMO_PENSION_AGE
+        if retired:
+            # 29 February birthdays are paid from 28 February.
+            day = min(born.day, 28) if born.month == 2 else born.day
+            started = born.replace(year=born.year + DEMO_PENSION_AGE, day=day)
+            awards.append(DemoPensionAward(resident=resident, started_on=started))
+        draw = chooser.random()
+        if draw < 0.75:
+            ages_in_days = [chooser.randint(1, 170) for _n in range(chooser.randint(1, 3))]
+        elif draw < 0.85:
+            ages_in_days = [chooser.randint(200, 500)]
+        else:
+            ages_in_days = []
+        kinds = (
+            [InsuranceActivityKind.MEDICAL_VISIT, InsuranceActivityKind.PHARMACY]
+            if retired
+            else [InsuranceActivityKind.CONTRIBUTION, InsuranceActivityKind.MEDICAL_VISIT]
+        )
+        for days in ages_in_days:
+            activities.append(
+                DemoInsuranceActivity(
+                    resident=resident,
+                    kind=chooser.choice(kinds),
+                    occurred_on=today - dt.timedelta(days=days),
+                )
+            )
+    with transaction.atomic():
+        DemoPensionAward.objects.bulk_create(awards, batch_size=500)
+        DemoInsuranceActivity.objects.bulk_create(activities, batch_size=500)
+    return SocialInsuranceReport(pension_awards=len(awards), activities=len(activities))
 
 
 @dataclass(frozen=True)

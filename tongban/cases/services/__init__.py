@@ -89,6 +89,7 @@ from tongban.cases.services.notices import (
 from tongban.cases.services.pension import (
     case_liveness_verify,
     pension_check_silent_start,
+    pension_checks_start_due,
     pension_method,
     pension_next_due,
     remote_verification_offered,
@@ -193,6 +194,7 @@ __all__ = [
     "notice_verification_url",
     "paper_pages",
     "pension_check_silent_start",
+    "pension_checks_start_due",
     "pension_method",
     "pension_next_due",
     "prefill_resolve",

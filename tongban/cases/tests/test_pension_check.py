@@ -223,3 +223,110 @@ def test_the_case_page_shows_the_next_due_date(
     due = services.pension_next_due(case)
     assert due is not None
     assert due.isoformat() in page
+
+
+# --- the daily job --------------------------------------------------------------------------
+
+
+def pensioner(user: User, *, days_since_activity: int | None) -> User:
+    """Makes ``user`` a verified retiree the registry pays a pension since 2015."""
+    from tongban.cases.tests.conftest import applicant_prepare
+    from tongban.organization.factories import factory_create
+    from tongban.registries.factories import DemoPensionAwardFactory
+    from tongban.registries.models import DemoResident
+
+    applicant_prepare(user)
+    resident = next(r for r in DemoResident.objects.all() if r.id_number == user.resident_id_number)
+    factory_create(DemoPensionAwardFactory, resident=resident, started_on=dt.date(2015, 5, 4))
+    if days_since_activity is not None:
+        activity(user, days_ago=days_since_activity)
+    return user
+
+
+def checks_of(user: User) -> list[Case]:
+    return list(Case.objects.filter(applicant_person=user, service_item__code=PENSION))
+
+
+def test_the_daily_job_starts_the_checks_of_due_retirees_only_and_never_twice(
+    pension, citizen, other_citizen, enterprise_agent, django_capture_on_commit_callbacks
+):
+    from tongban.audit.models import AuditEvent
+    from tongban.cases.tests.conftest import applicant_prepare
+
+    active = pensioner(citizen, days_since_activity=20)
+    quiet = pensioner(other_citizen, days_since_activity=400)
+    not_a_retiree = applicant_prepare(enterprise_agent)
+    reads_before = AuditEvent.objects.filter(
+        object_type="registries.demo.PensionRecipientsAmong"
+    ).count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.pension_checks_start_due()
+
+    assert (report.started, report.failed) == (2, 0)
+    [confirmed] = checks_of(active)
+    assert confirmed.status == CaseStatus.APPROVED
+    assert confirmed.decided_automatically is True
+    [waiting] = checks_of(quiet)
+    assert waiting.status == CaseStatus.SUBMITTED
+    assert services.remote_verification_offered(waiting)
+    assert checks_of(not_a_retiree) == []
+    # One registry read for the whole batch, not one per account.
+    assert (
+        AuditEvent.objects.filter(object_type="registries.demo.PensionRecipientsAmong").count()
+        == reads_before + 1
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.pension_checks_start_due()
+
+    assert (again.started, again.failed) == (0, 0)
+    assert len(checks_of(active)) == 1
+    assert len(checks_of(quiet)) == 1
+
+
+def test_a_confirmed_retiree_is_due_again_only_when_the_confirmation_runs_out(
+    pension, citizen, django_capture_on_commit_callbacks
+):
+    retiree = pensioner(citizen, days_since_activity=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pension_checks_start_due()
+    [first] = checks_of(retiree)
+    due = services.pension_next_due(first)
+    assert due is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = services.pension_checks_start_due(today=due - dt.timedelta(days=1))
+        on_time = services.pension_checks_start_due(today=due)
+
+    assert (early.started, on_time.started) == (0, 1)
+    assert len(checks_of(retiree)) == 2
+
+
+def test_one_retiree_failing_leaves_the_others_done(
+    pension, citizen, other_citizen, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from tongban.cases.services import pension as pension_module
+    from tongban.cases.services.submission import case_submit
+
+    failing = pensioner(citizen, days_since_activity=10)
+    fine = pensioner(other_citizen, days_since_activity=10)
+
+    def submit_failing_for_one(**kwargs: Any) -> Case:
+        if kwargs["actor_id"] == failing.pk:
+            raise RuntimeError("registry down")
+        return case_submit(**kwargs)
+
+    monkeypatch.setattr(pension_module, "case_submit", submit_failing_for_one)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.pension_checks_start_due(batch_size=1)
+
+    assert (report.started, report.failed) == (1, 1)
+    # The failed retiree's draft went with its transaction; the other was confirmed.
+    assert checks_of(failing) == []
+    [done] = checks_of(fine)
+    assert done.status == CaseStatus.APPROVED
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "pension check could not be started" in logged
+    assert str(failing.real_name) not in logged
+    assert failing.resident_id_number not in str([r.__dict__ for r in caplog.records])

@@ -259,6 +259,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.tasks.drafts_expire",
         "schedule": crontab(hour="2", minute="41"),
     },
+    # The yearly pension qualification check: each day, files the silent check of the
+    # retirees whose confirmation ran out (at most once a year each; idempotent). Early, so
+    # the rules have read the night's registry data before retirees look.
+    "cases-pension-checks-start-due": {
+        "task": "tongban.cases.tasks.pension_checks_start_due",
+        "schedule": crontab(hour="5", minute="37"),
+    },
     "workflow-task-deadlines-check": {
         "task": "tongban.workflow.tasks.task_deadlines_check",
         "schedule": 300.0,

@@ -44,7 +44,11 @@ from tongban.organization.factories import (
 from tongban.organization.models import Department, Region, ServiceHall
 from tongban.registries.constants import EnterpriseStatus
 from tongban.registries.models import DemoEnterprise
-from tongban.registries.services import DemoStreet, demo_registries_populate
+from tongban.registries.services import (
+    DemoStreet,
+    demo_registries_populate,
+    demo_social_insurance_populate,
+)
 
 CITY = ("990200", "海川市")
 DISTRICTS = {
@@ -332,6 +336,8 @@ def demo_city_build() -> DemoCity:
             )
     _alert_sample(departments[StandardDepartmentType.CIVIL_AFFAIRS], districts["990202"])
     report = demo_registries_populate(streets=streets)
+    # Pensions and medical visits, so the pension check meets each of its routes.
+    demo_social_insurance_populate()
     _certificates(departments)
     # The service catalog: real-shaped guides, forms and processes (tongban/catalog/demo/).
     demo_catalog_load()

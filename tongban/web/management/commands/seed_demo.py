@@ -9,10 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tongban.accounts.models import User
-from tongban.cases.services import demo_earlier_application_seed
+from tongban.cases.services import demo_earlier_application_seed, pension_checks_start_due
 from tongban.web.management.demo_bundles import demo_bundle_processes_refresh
 from tongban.web.management.demo_city import DEMO_PASSWORD, demo_city_build
-from tongban.web.management.demo_identity import demo_citizen_build, demo_staff_totp_store
+from tongban.web.management.demo_identity import (
+    demo_citizen_build,
+    demo_retirees_build,
+    demo_staff_totp_store,
+)
 from tongban.web.management.demo_sso import demo_sso_client_build
 
 
@@ -37,6 +41,10 @@ class Command(BaseCommand):
             if citizen is not None:
                 demo_earlier_application_seed(user=User.objects.get(username=citizen.username))
             sso_client = demo_sso_client_build()
+            retirees = demo_retirees_build(password=DEMO_PASSWORD)
+        # What the daily job would do tonight, so the demo shows the checks at once; each
+        # retiree in their own transaction, and nothing twice on the next start.
+        pension_checks_start_due()
         self.stdout.write(
             f"Demo city 海川市 (Haichuan) ready: {city.residents_created} residents and "
             f"{city.enterprises_created} enterprises added to the demo registries."
@@ -55,6 +63,16 @@ class Command(BaseCommand):
                 f"Demo citizen (L2): mobile {citizen.mobile}, the password above; the sign-in "
                 f"code arrives in the demo SMS outbox (/notifications/demo/sms/). Legal "
                 f"representative of {citizen.enterprise}."
+            )
+        for retiree in retirees:
+            route = (
+                "confirmed silently from the registries"
+                if retiree.recently_active
+                else "no recent activity: face comparison or home visit"
+            )
+            self.stdout.write(
+                f"Demo retiree (L2, pension check): mobile {retiree.mobile}, the password "
+                f"above; {route}."
             )
         self.stdout.write(
             f"Demo single sign-on client: client_id {sso_client.id} (public, PKCE S256), "
