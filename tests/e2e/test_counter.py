@@ -140,3 +140,50 @@ def test_the_delivery_pages_pass_axe(
     assert (delivery.status, delivery.tracking_number) == ("posted", "SF1234567890")
     assert [error for error in browser.console_errors if "400" not in error] == []
     assert staff.console_errors == []
+
+
+def test_a_clerk_opens_an_account_for_a_walk_in_who_never_registered(
+    visit, live_server, persona_departments, clerk, tmp_path: Path
+) -> None:
+    from tongban.accounts.constants import RealNameLevel
+    from tongban.cases.models import Case
+    from tongban.cases.tests.conftest import sole_proprietor_load
+    from tongban.notifications.models import DemoSms
+    from tongban.registries.factories import DemoResidentFactory, DemoResidentIdCardFactory
+
+    sole_proprietor_load(tmp_path)
+    resident = DemoResidentFactory.create(name="欧阳娜娜")
+    DemoResidentIdCardFactory.create(resident=resident)
+    mobile = "13612345678"
+    browser = _signed_in(visit, live_server, clerk, viewport=WIDE)
+    pages: list[str] = []
+
+    page = browser.open("/cases/counter/")
+    # The option to open an account is not offered before the check found none.
+    assert page.get_by_label("申请人手机号码", exact=True).count() == 0
+    page.get_by_label("证件上的公民身份号码").fill(resident.id_number)
+    page.get_by_label("身份证读卡器读取").check()
+    page.get_by_label("我已核验证件，且本人与证件一致").check()
+    page.get_by_role("button", name="开始申请").click()
+    page.wait_for_load_state()
+    assert "没有持有该身份证号码的实名账号" in page.content()
+    _checked(page, pages)
+    assert Case.objects.count() == 0
+
+    page.get_by_label("为申请人开通账号（现场核验，实名等级 L3）").check()
+    page.get_by_label("证件上的姓名", exact=True).fill("欧阳娜娜")
+    page.get_by_label("申请人手机号码", exact=True).fill(mobile)
+    page.get_by_role("button", name="开始申请").click()
+    page.wait_for_url("**/cases/counter/*/")
+    _checked(page, pages)
+    content = page.content()
+    assert resident.id_number not in content
+    assert mobile not in content
+    case = Case.objects.get()
+    applicant = case.applicant_person
+    assert applicant is not None
+    assert applicant.real_name_level == RealNameLevel.L3
+    assert not applicant.has_usable_password()
+    assert DemoSms.objects.get().template_code == "SMS_TONGBAN_COUNTER_ACCOUNT"
+    assert [error for error in browser.console_errors if "400" not in error] == []
+    assert len(pages) == 2

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from tongban.accounts.constants import VERIFICATION_CODE_EVENT
+        from tongban.accounts.constants import COUNTER_ACCOUNT_EVENT, VERIFICATION_CODE_EVENT
         from tongban.accounts.personal_data import AccountData, ActiveEnterpriseAgents
         from tongban.core.deletion import deletion_vetoes
         from tongban.core.personal_data import personal_data_providers
@@ -41,5 +41,20 @@ class AccountsConfig(AppConfig):
                 sms_parameters=("code", "minutes"),
                 sms_demo_text="【通办】您的验证码是{{ code }}，{{ minutes }}分钟内有效。"
                 "请勿告诉他人。",
+            )
+        )
+        event_type_register(
+            EventType(
+                code=COUNTER_ACCOUNT_EVENT,
+                category=Category.ACCOUNT_SECURITY,
+                description=_("Account opened for you at a service-hall counter"),
+                variables=("link",),
+                channels=(Channel.SMS,),
+                templates={},
+                sample={"link": "https://tongban.example.cn/accounts/signup/"},
+                sms_template_code="SMS_TONGBAN_COUNTER_ACCOUNT",
+                sms_parameters=("link",),
+                sms_demo_text="【通办】窗口工作人员已为您开通通办账户。请打开{{ link }}，"
+                "用本手机号获取验证码并设置密码，即可在线查看办件进度。",
             )
         )

@@ -59,6 +59,8 @@ class CodePurpose(models.TextChoices):
 PURPOSE_IDENTITY_VERIFICATION = "identity verification"
 
 VERIFICATION_CODE_EVENT = "accounts.verification_code"
+# The text to a citizen whose account a window clerk opened at the counter.
+COUNTER_ACCOUNT_EVENT = "accounts.counter_account_opened"
 CODE_LENGTH = 6
 CODE_LIFETIME = dt.timedelta(minutes=10)
 # Wrong guesses before a code is spent: six digits, five tries, one in 200,000.

@@ -52,6 +52,21 @@ class ResidentIdNumberTaken(Conflict):
     )
 
 
+class MobileInvalid(InvalidInput):
+    code = "mobile_invalid"
+    default_message = _("Enter an 11-digit mainland mobile number.")
+
+
+class MobileTaken(Conflict):
+    """A counter account needs a mobile number nobody else signs in with."""
+
+    code = "mobile_taken"
+    default_message = _(
+        "Another account already uses this mobile number. Ask the applicant for a number of "
+        "their own."
+    )
+
+
 class RealNameLevelTooLow(PermissionDenied):
     code = "real_name_level_too_low"
     default_message = _("Verify your real name first.")

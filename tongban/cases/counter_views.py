@@ -28,7 +28,7 @@ from tongban.cases.constants import (
     IdentityCheckMethod,
     MaterialSource,
 )
-from tongban.cases.exceptions import CaseNotFound
+from tongban.cases.exceptions import CaseNotFound, CounterApplicantUnknown, IdentityCheckRequired
 from tongban.cases.models import Case
 from tongban.cases.staff_views import _staff_only, _user
 from tongban.catalog.constants import Delivery
@@ -62,9 +62,36 @@ class CounterStartForm(forms.Form):
         required=False,
     )
 
+    # Shown only once the check found no account for the number (``ACCOUNT_FIELDS``).
+    create_account = forms.BooleanField(
+        label=_("Open an account for the applicant (real-name level L3, checked in person)"),
+        required=False,
+    )
+    real_name = forms.CharField(
+        label=_("Name on the card"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("Applicant's mobile number"),
+        help_text=_("A text tells the applicant how to set a password and follow the case."),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    ACCOUNT_FIELDS = ("create_account", "real_name", "mobile")
+
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["service"].choices = choices  # type: ignore[attr-defined]
+
+    def check_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.ACCOUNT_FIELDS]
+
+    def account_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ACCOUNT_FIELDS]
 
 
 def _errors_into(form: forms.Form, error: DomainError) -> None:
@@ -87,6 +114,8 @@ def counter_start(request: HttpRequest) -> HttpResponse:
         raise CaseNotFound()
     choices = [(item.code, item.name) for item in items]
     form = CounterStartForm(request.POST or None, choices=choices)
+    # The option to open an account appears only after the check found none for the number.
+    offer_account = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         identity = services.IdentityCheck(
@@ -94,20 +123,40 @@ def counter_start(request: HttpRequest) -> HttpResponse:
             id_number=data["id_number"] or "",
             confirmed=bool(data["identity_confirmed"]),
         )
+        new_account = (
+            services.NewAccount(real_name=data["real_name"], mobile=data["mobile"])
+            if data["create_account"]
+            else None
+        )
         try:
             case = services.case_counter_intake_start(
                 item_code=data["service"],
                 clerk=clerk,
                 identity=identity,
                 raise_to_l3=bool(data["raise_to_l3"]),
+                new_account=new_account,
                 ip_address=client_address(request),
             )
         except DomainError as error:
+            offer_account = isinstance(error, CounterApplicantUnknown) or (
+                new_account is not None and not _about_the_card(error)
+            )
             _errors_into(form, error)
         else:
             return HttpResponseRedirect(reverse("cases:counter_case", args=[case.pk]))
     status = 400 if form.errors else 200
-    return render(request, "cases/counter/start.html", {"form": form}, status=status)
+    return render(
+        request,
+        "cases/counter/start.html",
+        {"form": form, "offer_account": offer_account},
+        status=status,
+    )
+
+
+def _about_the_card(error: DomainError) -> bool:
+    """An error with the check itself (no check, a malformed number): fixed before any
+    account question arises."""
+    return isinstance(error, IdentityCheckRequired) or "id_number" in error.errors
 
 
 def _fields_of(case: Case) -> list[dict[str, Any]]:

@@ -200,8 +200,9 @@ class IdentityCheckRequired(InvalidInput):
 class CounterApplicantUnknown(InvalidInput):
     code = "counter_applicant_unknown"
     default_message = _(
-        "No account with a verified real name holds this ID number. The applicant first "
-        "registers and verifies their real name (at the self-service terminal or on the phone)."
+        "No account with a verified real name holds this ID number. Open one for the "
+        "applicant below with the name on the card and their mobile number, or let them "
+        "register and verify their real name themselves."
     )
 
 

@@ -56,13 +56,18 @@ def signup_complete(
     """Opens the account once the code proves the identifier belongs to the person.
 
     Validates the password before spending the code, so a weak password does not cost the
-    person their code. Raises ``CodeInvalid``, ``InvalidInput`` or ``AccountExists``; on
-    any of them nothing is created.
+    person their code. An account a window clerk opened at a counter for this mobile number
+    (no password yet, never signed in) is not a second account: the code proves the number
+    is the person's, so the password is set on it. Raises ``CodeInvalid``, ``InvalidInput``
+    or ``AccountExists``; on any of them nothing is created.
     """
     signup_password_check(password=password, identifier=identifier)
     verification_code_check(identifier=identifier, purpose=CodePurpose.SIGNUP, code=code)
     with transaction.atomic():
-        if user_by_identifier(identifier=identifier) is not None:
+        existing = user_by_identifier(identifier=identifier)
+        if existing is not None and _opened_at_counter(existing):
+            return _counter_account_claim(user=existing, password=password)
+        if existing is not None:
             raise AccountExists()
         user = User(username=f"u{uuid.uuid4().hex[:16]}", region_code=region_code)
         if identifier.kind == IdentifierKind.MOBILE:
@@ -84,4 +89,25 @@ def signup_complete(
             object_id=str(user.pk),
             summary={"identifier_kind": identifier.kind.value, "region_code": region_code},
         )
+    return user
+
+
+def _opened_at_counter(user: User) -> bool:
+    """Opened by a clerk (``account_create_in_person``) and not yet taken over by its owner."""
+    return not user.has_usable_password() and user.last_login is None and not user.mobile_verified
+
+
+def _counter_account_claim(*, user: User, password: str) -> User:
+    user.set_password(password)
+    user.mobile_verified = True
+    user.save(update_fields=["password", "mobile_verified"])
+    audit_event_record(
+        kind=AuditEventKind.CHANGED,
+        actor_id=user.pk,
+        subject_id=user.pk,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        fields=["password", "mobile_verified"],
+        summary={"claimed": "counter_account"},
+    )
     return user

@@ -35,6 +35,7 @@ from tongban.cases.services.clocks import (
 )
 from tongban.cases.services.counter import (
     IdentityCheck,
+    NewAccount,
     case_counter_intake_start,
     case_get_for_counter,
     counter_departments,
@@ -125,6 +126,7 @@ __all__ = [
     "TRANSITIONS",
     "AssuranceTooLow",
     "IdentityCheck",
+    "NewAccount",
     "answers_clean",
     "case_acceptance_record",
     "case_certificate_issue",

@@ -4,6 +4,8 @@ The case is the same kind of case as one made online — same version, form, mat
 and process — with ``channel = counter`` and the one trip the applicant made counted. The
 clerk checks the applicant's identity at the counter first (the card read or compared, and
 recorded); that check may also raise the account to L3 (real name verified in person).
+A walk-in citizen who never registered is served too: the clerk opens an L3 account for them
+at the counter (``account_create_in_person``) and the case proceeds as for any account.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.constants import AuthenticationStrength, PartyKind
+from tongban.accounts.constants import AuthenticationStrength, PartyKind, RealNameLevel
 from tongban.accounts.models import User
 from tongban.accounts.selectors import ActingParty, ActorContext, users_by_resident_id_numbers
-from tongban.accounts.services import real_name_verify_in_person
+from tongban.accounts.services import account_create_in_person, real_name_verify_in_person
 from tongban.audit.constants import AuditEventKind
 from tongban.audit.services import audit_event_record
 from tongban.cases.constants import COUNTER_TRIPS, CaseChannel, CaseEventKind, IdentityCheckMethod
@@ -43,6 +45,15 @@ class IdentityCheck:
     confirmed: bool
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """What the clerk enters to open an account for an applicant who has none: the name on
+    the card (checked with the number against the population registry) and a mobile number."""
+
+    real_name: str
+    mobile: str
+
+
 def counter_departments(*, clerk: User) -> list[Department]:
     """The departments where ``clerk`` holds an active window clerk position."""
     return [
@@ -62,21 +73,25 @@ def counter_items(*, clerk: User) -> list[ServiceItem]:
     )
 
 
-@transaction.atomic
 def case_counter_intake_start(
     *,
     item_code: str,
     clerk: User,
     identity: IdentityCheck | None,
     raise_to_l3: bool = False,
+    new_account: NewAccount | None = None,
     ip_address: str | None = None,
 ) -> Case:
     """Starts a counter case for the applicant whose card the clerk checked; prefilled as online.
 
     Raises ``NotFound`` for a service the clerk's departments do not receive,
     ``IdentityCheckRequired`` without a confirmed check, ``InvalidInput`` for a malformed ID
-    number and ``CounterApplicantUnknown`` when no verified account holds it. Nothing is
-    written then.
+    number and ``CounterApplicantUnknown`` when no verified account holds it and no
+    ``new_account`` was given. With ``new_account`` and no account for the number, an L3
+    account is opened first (its own transaction, so the registry read it makes stays logged
+    even when the registry says no; its errors pass through). Nothing of the case is written
+    on any error. Should the case fail after the account was opened, the account stays: it
+    is the person's, and the next attempt finds it.
     """
     item = next((i for i in counter_items(clerk=clerk) if i.code == item_code), None)
     department = next(
@@ -99,8 +114,47 @@ def case_counter_intake_start(
     # Raises InvalidResidentIdNumber (field "id_number") with the reason.
     number = resident_id_number_validate(identity.id_number)
     applicant = users_by_resident_id_numbers(id_numbers=[number]).first()
+    account_created = False
+    if applicant is None and new_account is not None:
+        opened = account_create_in_person(
+            clerk=clerk,
+            real_name=new_account.real_name,
+            id_number=number,
+            mobile=new_account.mobile,
+            ip_address=ip_address,
+        )
+        applicant, account_created = opened.user, opened.created
+        # An account that held the number below L2 is not one the counter may act for.
+        if applicant.real_name_level < RealNameLevel.L2:
+            raise CounterApplicantUnknown()
     if applicant is None:
         raise CounterApplicantUnknown()
+    with transaction.atomic():
+        return _counter_case_create(
+            item=item,
+            department=department,
+            clerk=clerk,
+            applicant=applicant,
+            identity=identity,
+            number=number,
+            raise_to_l3=raise_to_l3,
+            account_created=account_created,
+            ip_address=ip_address,
+        )
+
+
+def _counter_case_create(
+    *,
+    item: ServiceItem,
+    department: Department,
+    clerk: User,
+    applicant: User,
+    identity: IdentityCheck,
+    number: str,
+    raise_to_l3: bool,
+    account_created: bool,
+    ip_address: str | None,
+) -> Case:
     raised = False
     if raise_to_l3 and applicant.real_name_level < 3:
         applicant = real_name_verify_in_person(user=applicant, clerk=clerk, ip_address=ip_address)
@@ -130,13 +184,18 @@ def case_counter_intake_start(
         identity_checked_at=now,
         raised_to_l3=raised,
     )
+    details = {
+        "identity_method": identity.method,
+        "raised_to_l3": raised,
+        "account_created": account_created,
+    }
     case_event_record(
         case=case,
         kind=CaseEventKind.COUNTER_INTAKE,
         actor_id=clerk.pk,
         department=department,
         note=department.name,
-        details={"identity_method": identity.method, "raised_to_l3": raised},
+        details=details,
     )
     audit_event_record(
         kind=AuditEventKind.CREATED,
@@ -144,7 +203,7 @@ def case_counter_intake_start(
         subject_id=applicant.pk,
         object_type="cases.counter_intake",
         object_id=str(case.pk),
-        summary={"service": item.code, "identity_method": identity.method, "raised_to_l3": raised},
+        summary={"service": item.code, **details},
         ip_address=ip_address,
     )
     return case
