@@ -301,6 +301,12 @@ def main() -> None:
     subprocess.run(
         [str(BIN / "python"), "-m", "benchmarks.bundles"], cwd=ROOT, env=environment, check=True
     )
+    subprocess.run(
+        [str(BIN / "python"), "-m", "benchmarks.instant_approval"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
 
 
 if __name__ == "__main__":
