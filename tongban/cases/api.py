@@ -17,9 +17,10 @@ from pydantic import Field
 from tongban.accounts.constants import AuthenticationStrength
 from tongban.accounts.selectors import actor_context, authentication_strength
 from tongban.cases import selectors, services
-from tongban.cases.models import Case, CaseMaterial
+from tongban.cases.models import Case, CaseDelivery, CaseMaterial
 from tongban.catalog.selectors import service_get_published
 from tongban.core.exceptions import FieldError, InvalidInput
+from tongban.core.masking import mask_name
 
 router = Router(tags=["cases"])
 
@@ -115,12 +116,40 @@ class CaseOut(Schema):
     burden: BurdenOut
 
 
+class DeliveryOut(Schema):
+    """How the result reaches the applicant. The recipient's name is masked and the street
+    address left out: a client shows the choice, it does not need to repeat the address."""
+
+    method: str
+    method_label: str
+    status: str
+    status_label: str
+    recipient_name: str
+    postal_code: str
+    hall: str
+    tracking_number: str
+
+
+class RuleResultOut(Schema):
+    explanation: str
+    passed: bool
+
+
+class InstantApprovalOut(Schema):
+    """The instant-approval rules' outcome in plain words (``Case.rules_outcome``)."""
+
+    passed: bool
+    results: list[RuleResultOut]
+
+
 class CaseDetailOut(CaseOut):
     current_step: str
     answers: dict[str, Any]
     prefilled: dict[str, PrefilledOut]
     materials: list[MaterialOut]
     timeline: list[EventOut]
+    delivery: DeliveryOut | None
+    instant_approval: InstantApprovalOut | None
 
 
 class CasePageOut(Schema):
@@ -180,6 +209,32 @@ def _material_out(row: CaseMaterial) -> MaterialOut:
     )
 
 
+def _delivery_out(case: Case) -> DeliveryOut | None:
+    delivery = CaseDelivery.objects.filter(case=case).select_related("hall").first()
+    if delivery is None:
+        return None
+    return DeliveryOut(
+        method=delivery.method,
+        method_label=str(delivery.get_method_display()),
+        status=delivery.status,
+        status_label=str(delivery.get_status_display()),
+        recipient_name=mask_name(delivery.recipient_name) if delivery.recipient_name else "",
+        postal_code=delivery.postal_code,
+        hall=delivery.hall.name if delivery.hall else "",
+        tracking_number=delivery.tracking_number,
+    )
+
+
+def _instant_approval_out(case: Case) -> InstantApprovalOut | None:
+    # An empty outcome means the rules never ran (no rules, or not submitted yet).
+    if not case.rules_outcome or "results" not in case.rules_outcome:
+        return None
+    return InstantApprovalOut(
+        passed=bool(case.rules_outcome.get("passed")),
+        results=[RuleResultOut(**row) for row in services.rules_outcome_plain(case)],
+    )
+
+
 def _detail(case: Case) -> CaseDetailOut:
     return CaseDetailOut(
         **_out(case),
@@ -198,6 +253,8 @@ def _detail(case: Case) -> CaseDetailOut:
             )
             for event in selectors.case_events_for_applicant(case=case)
         ],
+        delivery=_delivery_out(case),
+        instant_approval=_instant_approval_out(case),
     )
 
 
