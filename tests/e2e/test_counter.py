@@ -187,3 +187,36 @@ def test_a_clerk_opens_an_account_for_a_walk_in_who_never_registered(
     assert DemoSms.objects.get().template_code == "SMS_TONGBAN_COUNTER_ACCOUNT"
     assert [error for error in browser.console_errors if "400" not in error] == []
     assert len(pages) == 2
+
+
+def test_the_applicant_chooses_the_post_on_the_review_page(
+    visit, live_server, persona_departments, citizen, tmp_path: Path
+) -> None:
+    from tongban.cases.models import CaseDelivery
+    from tongban.cases.tests.conftest import applicant_prepare, draft_complete, sole_proprietor_load
+
+    item = sole_proprietor_load(tmp_path)
+    applicant = applicant_prepare(citizen)
+    case = draft_complete(item, applicant)
+    pages: list[str] = []
+
+    browser = _signed_in(visit, live_server, applicant)
+    page = browser.open(f"/cases/{case.pk}/review/")
+    _checked(page, pages)
+    page.get_by_label("邮寄", exact=True).check()
+    page.get_by_label("收件人").fill("林晓")
+    page.get_by_role("button", name="保存领取方式").click()
+    page.wait_for_load_state()
+    # A post without an address is refused with the reason, and nothing is stored.
+    assert "请填写完整的邮寄地址" in page.content()
+    _checked(page, pages)
+    assert not CaseDelivery.objects.exists()
+    page.get_by_label("邮寄地址").fill("海川市东湖区望潮路77号3单元")
+    page.get_by_label("邮政编码", exact=True).fill("310000")
+    page.get_by_role("button", name="保存领取方式").click()
+    page.wait_for_url(f"**/cases/{case.pk}/review/#delivery")
+    _checked(page, pages)
+    assert CaseDelivery.objects.get(case=case).method == "post"
+    assert "目前选择：邮寄" in page.content()
+    assert [error for error in browser.console_errors if "400" not in error] == []
+    assert len(pages) == 3

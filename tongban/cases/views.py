@@ -21,8 +21,9 @@ from tongban.accounts.constants import AuthenticationStrength, RealNameLevel
 from tongban.accounts.selectors import actor_context, assurance_check, authentication_strength
 from tongban.cases import selectors, services
 from tongban.cases.constants import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, MaterialSource
+from tongban.cases.counter_views import DeliveryForm, _errors_into
 from tongban.cases.exceptions import CaseNotFound, RegionNotOffered
-from tongban.cases.models import Case
+from tongban.cases.models import Case, CaseDelivery
 from tongban.cases.services.districts import regions_offering
 from tongban.catalog.selectors import form_step, service_get_published
 from tongban.core.exceptions import DomainError
@@ -241,6 +242,8 @@ def materials(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The answers, the materials, the credit commitment; submit with a one-time token."""
     case = _case(request, case_id)
+    if request.method == "POST" and request.POST.get("action") == "delivery":
+        return _review_delivery_choose(request, case)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         version_text = request.POST.get("commitment_version", "")
@@ -262,7 +265,50 @@ def review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _review_render(request, case, None)
 
 
-def _review_render(request: HttpRequest, case: Case, error: DomainError | None) -> HttpResponse:
+def _delivery_form(case: Case, data: Any = None) -> DeliveryForm | None:
+    """The delivery choice on the review page, when the service offers one."""
+    methods = list(case.service_version.delivery_options or [])
+    if not methods:
+        return None
+    delivery = CaseDelivery.objects.filter(case=case).first()
+    initial = {"method": delivery.method} if delivery is not None else {}
+    return DeliveryForm(data, methods=methods, initial=initial)
+
+
+def _review_delivery_choose(request: HttpRequest, case: Case) -> HttpResponse:
+    """Saves how the result reaches the applicant and returns to the review (same service as
+    the delivery page: a post without a full address is refused)."""
+    if case.status != CaseStatus.DRAFT:
+        return HttpResponseRedirect(reverse("cases:detail", args=[case.pk]))
+    form = _delivery_form(case, request.POST)
+    if form is None:
+        raise CaseNotFound()
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_delivery_choose(
+                case_id=case.pk,
+                actor_id=_me(request),
+                method=data["method"],
+                recipient_name=data["recipient_name"],
+                address=data["address"],
+                postal_code=data["postal_code"],
+                hall_code=data["hall"],
+            )
+        except DomainError as problem:
+            _errors_into(form, problem)
+        else:
+            return HttpResponseRedirect(reverse("cases:review", args=[case.pk]) + "#delivery")
+    return _review_render(request, case, None, delivery_form=form)
+
+
+def _review_render(
+    request: HttpRequest,
+    case: Case,
+    error: DomainError | None,
+    *,
+    delivery_form: DeliveryForm | None = None,
+) -> HttpResponse:
     answers = case.answers
     rows = [
         {
@@ -290,8 +336,10 @@ def _review_render(request: HttpRequest, case: Case, error: DomainError | None) 
             "steps": _step_titles(case),
             "number": len(_steps(case)) + 2,
             "error": error,
+            "delivery_form": delivery_form or _delivery_form(case),
+            "delivery": CaseDelivery.objects.filter(case=case).first(),
         },
-        status=400 if error else 200,
+        status=400 if error or (delivery_form is not None and delivery_form.errors) else 200,
     )
 
 
