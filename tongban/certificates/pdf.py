@@ -8,6 +8,7 @@ Debian paths or through fontconfig; a missing font is a configuration error nami
 
 from __future__ import annotations
 
+import copy as _copy
 import io
 import logging
 import shutil
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import segno
 from django.core.exceptions import ImproperlyConfigured
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 from tongban.certificates.constants import PdfLayout
 
@@ -84,6 +87,55 @@ def fonts_locate() -> tuple[FontFile, ...]:
     return tuple(found)
 
 
+@cache
+def _font_prototype(font: FontFile) -> TTFFont:
+    """The font parsed once per process: reading the character map and widths of a CJK font
+    (tens of thousands of glyphs) takes about a second per file, on every PDF otherwise."""
+    scratch = FPDF()
+    scratch.add_font(
+        "prototype", fname=str(font.path), collection_font_number=font.collection_index
+    )
+    prototype = scratch.fonts["prototype"]
+    assert isinstance(prototype, TTFFont)
+    return prototype
+
+
+def _font_for(pdf: FPDF, font: FontFile, name: str) -> TTFFont:
+    """A document's own copy of the parsed font.
+
+    The character map and widths are shared read-only; what the document changes is its own:
+    its font number, the subset of glyphs it uses, and the font file, which fpdf2 subsets in
+    place when the document is written (so each copy opens the file again, lazily, which is
+    cheap). Relies on fpdf2's ``TTFFont`` attributes; the PDF tests (text extracted with pypdf,
+    the QR decoded) catch a change of them.
+    """
+    prototype = _font_prototype(font)
+    copy = _copy.copy(prototype)
+    copy.i = len(pdf.fonts) + 1
+    copy.fontkey = name
+    copy.ttfont = ttLib.TTFont(
+        str(font.path), recalcTimestamp=False, fontNumber=font.collection_index, lazy=True
+    )
+    copy.biggest_size_pt = 0
+    copy.missing_glyphs = []
+    copy._hbfont = None
+    copy.subset = SubsetMap(copy)
+    copy.color_font = None
+    return copy
+
+
+def fonts_add(pdf: FPDF) -> list[str]:
+    """Adds the main face and its fallbacks to ``pdf``; returns their names, main first (the
+    caller sets the main one and ``set_fallback_fonts`` to the rest)."""
+    names = []
+    for number, font in enumerate(fonts_locate()):
+        name = f"font{number}"
+        pdf.fonts[name] = _font_for(pdf, font, name)
+        names.append(name)
+    pdf.set_fallback_fonts(names[1:])
+    return names
+
+
 @dataclass(frozen=True)
 class PdfField:
     label: str
@@ -112,12 +164,7 @@ def _document(content: PdfContent) -> FPDF:
     pdf.set_author(content.issuer_name)
     pdf.set_lang("zh-CN")
     pdf.set_creator("Tongban")
-    names = []
-    for number, font in enumerate(fonts_locate()):
-        name = f"font{number}"
-        pdf.add_font(name, fname=str(font.path), collection_font_number=font.collection_index)
-        names.append(name)
-    pdf.set_fallback_fonts(names[1:])
+    names = fonts_add(pdf)
     pdf.add_page()
     pdf.set_font(names[0], size=12)
     return pdf

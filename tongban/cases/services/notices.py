@@ -26,7 +26,7 @@ from tongban.cases.constants import CaseEventKind, NoticeKind
 from tongban.cases.models import Case, CaseNotice
 from tongban.cases.services.seals import department_seal_ensure
 from tongban.cases.services.timeline import case_event_record
-from tongban.certificates.services import fonts_locate, qr_png
+from tongban.certificates.services import fonts_add, qr_png
 from tongban.organization.models import Department
 
 NOTICE_TOKEN_SALT = "tongban.cases.notice"  # noqa: S105 (a salt naming the token's use)
@@ -183,12 +183,7 @@ def notice_pdf_render(text: NoticeText, *, seal: bytes, qr_url: str) -> bytes:
     pdf.set_author(text.department_name)
     pdf.set_lang("zh-CN")
     pdf.set_creator("Tongban")
-    names = []
-    for index, font in enumerate(fonts_locate()):
-        name = f"font{index}"
-        pdf.add_font(name, fname=str(font.path), collection_font_number=font.collection_index)
-        names.append(name)
-    pdf.set_fallback_fonts(names[1:])
+    names = fonts_add(pdf)
     pdf.add_page()
     pdf.set_font(names[0], size=12)
     width = pdf.w - 50

@@ -10,7 +10,7 @@ from fpdf import FPDF
 
 from tongban.cases.models import Case
 from tongban.cases.services.submission import case_url
-from tongban.certificates.services import fonts_locate, qr_png
+from tongban.certificates.services import fonts_add, qr_png
 
 
 def _day(value: dt.date | None) -> str:
@@ -25,12 +25,7 @@ def case_receipt_pdf(*, case: Case) -> bytes:
     pdf.set_title("申请回执")
     pdf.set_lang("zh-CN")
     pdf.set_creator("Tongban")
-    names = []
-    for index, font in enumerate(fonts_locate()):
-        name = f"font{index}"
-        pdf.add_font(name, fname=str(font.path), collection_font_number=font.collection_index)
-        names.append(name)
-    pdf.set_fallback_fonts(names[1:])
+    names = fonts_add(pdf)
     pdf.add_page()
     pdf.set_font(names[0], size=20)
     pdf.cell(0, 14, "申请回执", align="C", new_x="LMARGIN", new_y="NEXT")

@@ -1,6 +1,6 @@
 """Every change to certificates, one transaction each; split by concept (see each module)."""
 
-from tongban.certificates.pdf import FontFile, fonts_locate, qr_svg_data_uri
+from tongban.certificates.pdf import FontFile, fonts_add, fonts_locate, qr_svg_data_uri
 from tongban.certificates.pdf import _qr_png as qr_png
 from tongban.certificates.selectors import Holder
 from tongban.certificates.services.issuing import (
@@ -43,6 +43,7 @@ __all__ = [
     "certificate_types_ensure",
     "certificate_verify",
     "encoded_list",
+    "fonts_add",
     "fonts_locate",
     "issuer_key_rotate",
     "issuer_register",

@@ -36,6 +36,29 @@ def test_the_pdf_embeds_its_fonts_as_subsets(licence):
         assert "+" in font["/BaseFont"]
 
 
+def test_documents_made_one_after_another_each_embed_only_their_own_glyphs():
+    """The parsed fonts are shared between documents; what each one embeds is its own."""
+    from fpdf import FPDF
+
+    from tongban.certificates.pdf import fonts_add
+
+    def document(text: str) -> bytes:
+        pdf = FPDF()
+        names = fonts_add(pdf)
+        pdf.add_page()
+        pdf.set_font(names[0], size=12)
+        pdf.cell(0, 10, text)
+        return bytes(pdf.output())
+
+    first, second, again = document("林𠇔 营业执照"), document("海川市"), document("林𠇔 营业执照")
+
+    assert PdfReader(io.BytesIO(first)).pages[0].extract_text() == "林𠇔 营业执照"
+    assert PdfReader(io.BytesIO(second)).pages[0].extract_text() == "海川市"
+    assert len(second) < len(first)
+    # The same text embeds the same subset (only the creation time differs).
+    assert len(again) == len(first)
+
+
 def test_the_qr_in_the_pdf_opens_the_verification_page_of_that_certificate(client, licence):
     document = pypdfium2.PdfDocument(certificate_pdf(licence))
     image = document[0].render(scale=3).to_pil()
