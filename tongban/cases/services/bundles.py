@@ -57,6 +57,7 @@ from tongban.cases.services.materials import material_file_check, materials_auto
 from tongban.cases.services.submission import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     case_number_next,
+    case_received_notify,
     case_submit,
     commitment_current,
 )
@@ -497,6 +498,7 @@ def _bundle_submit(
         summary={"bundle": plan.bundle.code, "children": len(children)},
         **actor.audit_fields(),
     )
+    case_received_notify(case=parent, service_name=plan.bundle.name)
     # The children may have moved on already (instant approval): the parent follows them.
     bundle_parent_sync(parent_id=parent.pk)
     parent.refresh_from_db()

@@ -235,6 +235,14 @@ def case_submit(
 
         case_id_submitted = case.pk
         transaction.on_commit(lambda: case_rules_apply_later(case_id_submitted))
+    if case.parent_id is None:
+        # A bundle's parts are announced once, by the bundle (``case_received_notify``).
+        case_received_notify(case=case, service_name=case.service_item.name)
+    return case
+
+
+def case_received_notify(*, case: Case, service_name: str) -> None:
+    """Tells the applicant (and whoever filed for them) that the case was received."""
     recipients = {case.filed_by_id}
     if case.applicant_person_id:
         recipients.add(case.applicant_person_id)
@@ -243,10 +251,9 @@ def case_submit(
         recipients=sorted(recipients, key=str),
         context={
             "number": case.number,
-            "service": case.service_item.name,
-            "acceptance_due": case.acceptance_due.isoformat(),
+            "service": service_name,
+            "acceptance_due": case.acceptance_due.isoformat() if case.acceptance_due else "",
         },
         link=reverse("cases:detail", args=[case.pk]),
         dedupe_key=f"cases.submitted:{case.pk}",
     )
-    return case

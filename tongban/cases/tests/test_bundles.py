@@ -159,6 +159,11 @@ def test_a_bundle_dispatches_one_child_per_service_to_every_department_at_once(
         case__parent=parent, source=MaterialSource.UPLOAD, material__name="法定代表人身份证"
     )
     assert ids.count() == 1
+    # One "received" message for the whole bundle, not one per department.
+    from tongban.notifications.models import Notification
+
+    received = Notification.objects.filter(event_code="cases.submitted")
+    assert [message.dedupe_key for message in received] == [f"cases.submitted:{parent.pk}"]
 
 
 def test_each_department_sees_only_its_part(parent, people, client):
