@@ -24,6 +24,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _celery_joins_allowed() -> None:
+    """Eager Celery marks "a task is running, do not wait for results" in one process-wide
+    flag that it sets and restores around each task. Tests that run tasks from many threads at
+    once (the PostgreSQL races) can interleave those restores and leave it set, which would
+    fail a later test's ``.get()`` in the same worker; each test starts with it clear."""
+    from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
