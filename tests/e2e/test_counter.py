@@ -97,6 +97,8 @@ def test_a_clerk_takes_a_walk_in_application_to_the_printed_receipt(
 def test_the_delivery_pages_pass_axe(
     visit, live_server, persona_departments, citizen, clerk, tmp_path: Path
 ) -> None:
+    from django.db import transaction
+
     from tongban.cases import services
     from tongban.cases.models import Case, CaseDelivery
     from tongban.cases.tests.conftest import (
@@ -127,7 +129,9 @@ def test_the_delivery_pages_pass_axe(
     _checked(page, pages)
 
     Case.objects.filter(pk=case.pk).update(status="approved")
-    services.case_delivery_ready(case=Case.objects.get(pk=case.pk))
+    # The licence was issued: issuing moves the delivery on, inside its own transaction.
+    with transaction.atomic():
+        services.case_delivery_ready(case=Case.objects.get(pk=case.pk))
     staff = _signed_in(visit, live_server, clerk, viewport=WIDE)
     page = staff.open("/cases/staff/deliveries/")
     _checked(page, pages)
@@ -173,20 +177,45 @@ def test_a_clerk_opens_an_account_for_a_walk_in_who_never_registered(
     page.get_by_label("为申请人开通账号（现场核验，实名等级 L3）").check()
     page.get_by_label("证件上的姓名", exact=True).fill("欧阳娜娜")
     page.get_by_label("申请人手机号码", exact=True).fill(mobile)
+    # Starting without the code the applicant received is refused, and nothing is written.
+    assert page.get_by_label("申请人收到的验证码").count() == 0
+    page.get_by_role("button", name="开始申请").click()
+    page.wait_for_load_state()
+    assert "请向申请人手机号码发送验证码" in page.content()
+    _checked(page, pages)
+    assert (Case.objects.count(), DemoSms.objects.count()) == (0, 0)
+
+    # The clerk sends a code; the applicant reads it out from their phone (the demo outbox).
+    page.get_by_role("button", name="发送验证码到此号码").click()
+    page.wait_for_load_state()
+    assert "验证码已发送至 136****5678" in page.content()
+    _checked(page, pages)
+    assert DemoSms.objects.get().template_code == "SMS_TONGBAN_CODE"
+    code = str(DemoSms.objects.get().parameters["code"])
+    page.get_by_label("申请人收到的验证码").fill("000000" if code != "000000" else "111111")
+    page.get_by_role("button", name="开始申请").click()
+    page.wait_for_load_state()
+    assert "验证码无效" in page.content()
+    _checked(page, pages)
+    assert Case.objects.count() == 0
+    page.get_by_label("申请人收到的验证码").fill(code)
     page.get_by_role("button", name="开始申请").click()
     page.wait_for_url("**/cases/counter/*/")
     _checked(page, pages)
     content = page.content()
     assert resident.id_number not in content
-    assert mobile not in content
+    # The proven number prefills the contact answer only; the warning on a lost text is absent.
+    assert content.count(mobile) == content.count(f'value="{mobile}"')
+    assert "未能发送给申请人" not in content
     case = Case.objects.get()
     applicant = case.applicant_person
     assert applicant is not None
     assert applicant.real_name_level == RealNameLevel.L3
+    assert applicant.mobile_verified
     assert not applicant.has_usable_password()
-    assert DemoSms.objects.get().template_code == "SMS_TONGBAN_COUNTER_ACCOUNT"
+    assert DemoSms.objects.filter(template_code="SMS_TONGBAN_COUNTER_ACCOUNT").count() == 1
     assert [error for error in browser.console_errors if "400" not in error] == []
-    assert len(pages) == 2
+    assert len(pages) == 5
 
 
 def test_the_applicant_chooses_the_post_on_the_review_page(

@@ -53,6 +53,9 @@ class IdentifierKind(models.TextChoices):
 class CodePurpose(models.TextChoices):
     SIGNUP = "signup", _("Sign-up")
     STEP_UP = "step_up", _("Confirming it is you")
+    # Read out at a counter by the walk-in citizen: the mobile is theirs before an account
+    # is opened on it (``account_create_in_person``).
+    COUNTER_ACCOUNT = "counter_account", _("Opening an account at a counter")
 
 
 # The purpose every population-registry read for real-name verification is logged with.

@@ -52,6 +52,15 @@ class ResidentIdNumberTaken(Conflict):
     )
 
 
+class CodeRequired(InvalidInput):
+    """An account opened at a counter without the code the person received on their phone."""
+
+    code = "code_required"
+    default_message = _(
+        "Send a code to the applicant's mobile number and enter the code they received."
+    )
+
+
 class MobileInvalid(InvalidInput):
     code = "mobile_invalid"
     default_message = _("Enter an 11-digit mainland mobile number.")

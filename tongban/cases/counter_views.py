@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongban.accounts.constants import CODE_LIFETIME
 from tongban.cases import selectors, services
 from tongban.cases.constants import (
     DELIVERY_STAFF_MOVES,
@@ -80,15 +81,26 @@ class CounterStartForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
+    # Shown once a code went to the mobile number: the applicant reads it out from the phone.
+    code = forms.CharField(
+        label=_("Code the applicant received"),
+        help_text=_("Ask the applicant to read out the code from the text on their phone."),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
 
     ACCOUNT_FIELDS = ("create_account", "real_name", "mobile")
+    SEND_CODE = "send_code"
 
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["service"].choices = choices  # type: ignore[attr-defined]
 
     def check_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in self.ACCOUNT_FIELDS]
+        return [self[name] for name in self.fields if name not in (*self.ACCOUNT_FIELDS, "code")]
 
     def account_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.ACCOUNT_FIELDS]
@@ -114,17 +126,31 @@ def counter_start(request: HttpRequest) -> HttpResponse:
         raise CaseNotFound()
     choices = [(item.code, item.name) for item in items]
     form = CounterStartForm(request.POST or None, choices=choices)
-    # The option to open an account appears only after the check found none for the number.
+    # The option to open an account appears only after the check found none for the number;
+    # the code field once a code was sent (the page then remembers it in a hidden input).
     offer_account = False
+    code_sent = request.POST.get("code_sent") == "1"
+    sent_to = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if request.POST.get("action") == CounterStartForm.SEND_CODE:
+            offer_account = True
+            try:
+                services.counter_account_code_send(clerk=clerk, mobile=data["mobile"])
+            except DomainError as error:
+                _errors_into(form, error)
+            else:
+                code_sent, sent_to = True, mask_phone(data["mobile"])
+            return _counter_start_page(request, form, True, code_sent, sent_to)
         identity = services.IdentityCheck(
             method=data["identity_method"] or "",
             id_number=data["id_number"] or "",
             confirmed=bool(data["identity_confirmed"]),
         )
         new_account = (
-            services.NewAccount(real_name=data["real_name"], mobile=data["mobile"])
+            services.NewAccount(
+                real_name=data["real_name"], mobile=data["mobile"], code=data["code"]
+            )
             if data["create_account"]
             else None
         )
@@ -144,12 +170,31 @@ def counter_start(request: HttpRequest) -> HttpResponse:
             _errors_into(form, error)
         else:
             return HttpResponseRedirect(reverse("cases:counter_case", args=[case.pk]))
-    status = 400 if form.errors else 200
+    return _counter_start_page(request, form, offer_account, code_sent, sent_to)
+
+
+def _counter_start_page(
+    request: HttpRequest,
+    form: CounterStartForm,
+    offer_account: bool,
+    code_sent: bool,
+    sent_to: str,
+) -> HttpResponse:
+    code_sent = offer_account and code_sent
     return render(
         request,
         "cases/counter/start.html",
-        {"form": form, "offer_account": offer_account},
-        status=status,
+        {
+            "form": form,
+            "offer_account": offer_account,
+            "code_sent": code_sent,
+            # A missing or wrong code shows the code field with its error, even before a send.
+            "show_code": code_sent or (offer_account and "code" in form.errors),
+            "sent_to": sent_to,
+            "send_code": CounterStartForm.SEND_CODE,
+            "code_minutes": int(CODE_LIFETIME.total_seconds() // 60),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -220,6 +265,7 @@ def _counter_page(
         "intake": intake,
         "commitment": services.commitment_current(),
         "fixed": _fixed_values(case),
+        "text_missed": services.counter_account_text_missed(case=case),
     }
     return render(
         request, "cases/counter/case.html", context, status=400 if error or form.errors else 200

@@ -28,7 +28,11 @@ from tongban.accounts.services.agents import (
 )
 from tongban.accounts.services.codes import verification_code_check, verification_code_send
 from tongban.accounts.services.data_rights import account_delete, personal_data_export
-from tongban.accounts.services.in_person import AccountInPerson, account_create_in_person
+from tongban.accounts.services.in_person import (
+    AccountInPerson,
+    account_code_send_in_person,
+    account_create_in_person,
+)
 from tongban.accounts.services.preferences import user_preferences_update
 from tongban.accounts.services.real_name import real_name_verify, real_name_verify_in_person
 from tongban.accounts.services.signup import (
@@ -39,6 +43,7 @@ from tongban.accounts.services.signup import (
 
 __all__ = [
     "AccountInPerson",
+    "account_code_send_in_person",
     "account_create_in_person",
     "account_delete",
     "acting_party_switch",

@@ -57,9 +57,9 @@ def signup_complete(
 
     Validates the password before spending the code, so a weak password does not cost the
     person their code. An account a window clerk opened at a counter for this mobile number
-    (no password yet, never signed in) is not a second account: the code proves the number
-    is the person's, so the password is set on it. Raises ``CodeInvalid``, ``InvalidInput``
-    or ``AccountExists``; on any of them nothing is created.
+    (proven there by a code, no password yet, never signed in) is not a second account: the
+    code proves the number is the person's again, so the password is set on it. Raises
+    ``CodeInvalid``, ``InvalidInput`` or ``AccountExists``; on any of them nothing is created.
     """
     signup_password_check(password=password, identifier=identifier)
     verification_code_check(identifier=identifier, purpose=CodePurpose.SIGNUP, code=code)
@@ -93,21 +93,30 @@ def signup_complete(
 
 
 def _opened_at_counter(user: User) -> bool:
-    """Opened by a clerk (``account_create_in_person``) and not yet taken over by its owner."""
-    return not user.has_usable_password() and user.last_login is None and not user.mobile_verified
+    """Opened by a clerk (``account_create_in_person``) and not yet taken over by its owner.
+
+    Only with the mobile number proven at the counter (the person read out a code sent to
+    it): an account whose number nobody proved could belong to someone else than the holder
+    of the number, so it is never handed over by a sign-up code alone.
+    """
+    return (
+        not user.has_usable_password()
+        and user.last_login is None
+        and user.mobile_verified
+        and user.is_active
+    )
 
 
 def _counter_account_claim(*, user: User, password: str) -> User:
     user.set_password(password)
-    user.mobile_verified = True
-    user.save(update_fields=["password", "mobile_verified"])
+    user.save(update_fields=["password"])
     audit_event_record(
         kind=AuditEventKind.CHANGED,
         actor_id=user.pk,
         subject_id=user.pk,
         object_type="accounts.user",
         object_id=str(user.pk),
-        fields=["password", "mobile_verified"],
+        fields=["password"],
         summary={"claimed": "counter_account"},
     )
     return user

@@ -19,7 +19,11 @@ from django.utils import timezone
 from tongban.accounts.constants import AuthenticationStrength, PartyKind, RealNameLevel
 from tongban.accounts.models import User
 from tongban.accounts.selectors import ActingParty, ActorContext, users_by_resident_id_numbers
-from tongban.accounts.services import account_create_in_person, real_name_verify_in_person
+from tongban.accounts.services import (
+    account_code_send_in_person,
+    account_create_in_person,
+    real_name_verify_in_person,
+)
 from tongban.audit.constants import AuditEventKind
 from tongban.audit.services import audit_event_record
 from tongban.cases.constants import COUNTER_TRIPS, CaseChannel, CaseEventKind, IdentityCheckMethod
@@ -48,10 +52,18 @@ class IdentityCheck:
 @dataclass(frozen=True)
 class NewAccount:
     """What the clerk enters to open an account for an applicant who has none: the name on
-    the card (checked with the number against the population registry) and a mobile number."""
+    the card (checked with the number against the population registry), a mobile number and
+    the code sent to it (``counter_account_code_send``) that the applicant read out."""
 
     real_name: str
     mobile: str
+    code: str
+
+
+def counter_account_code_send(*, clerk: User, mobile: str) -> None:
+    """Sends the code that proves the applicant's mobile number before an account is opened
+    on it; see ``account_code_send_in_person`` for what it raises."""
+    account_code_send_in_person(clerk=clerk, mobile=mobile)
 
 
 def counter_departments(*, clerk: User) -> list[Department]:
@@ -88,8 +100,9 @@ def case_counter_intake_start(
     ``IdentityCheckRequired`` without a confirmed check, ``InvalidInput`` for a malformed ID
     number and ``CounterApplicantUnknown`` when no verified account holds it and no
     ``new_account`` was given. With ``new_account`` and no account for the number, an L3
-    account is opened first (its own transaction, so the registry read it makes stays logged
-    even when the registry says no; its errors pass through). Nothing of the case is written
+    account is opened first, once its code proves the mobile number (its own transaction, so
+    the registry read it makes stays logged even when the registry says no; its errors, such
+    as ``CodeRequired`` or ``CodeInvalid``, pass through). Nothing of the case is written
     on any error. Should the case fail after the account was opened, the account stays: it
     is the person's, and the next attempt finds it.
     """
@@ -114,16 +127,18 @@ def case_counter_intake_start(
     # Raises InvalidResidentIdNumber (field "id_number") with the reason.
     number = resident_id_number_validate(identity.id_number)
     applicant = users_by_resident_id_numbers(id_numbers=[number]).first()
-    account_created = False
+    account_created = account_message_sent = False
     if applicant is None and new_account is not None:
         opened = account_create_in_person(
             clerk=clerk,
             real_name=new_account.real_name,
             id_number=number,
             mobile=new_account.mobile,
+            code=new_account.code,
             ip_address=ip_address,
         )
         applicant, account_created = opened.user, opened.created
+        account_message_sent = opened.message_sent
         # An account that held the number below L2 is not one the counter may act for.
         if applicant.real_name_level < RealNameLevel.L2:
             raise CounterApplicantUnknown()
@@ -139,6 +154,7 @@ def case_counter_intake_start(
             number=number,
             raise_to_l3=raise_to_l3,
             account_created=account_created,
+            account_message_sent=account_message_sent,
             ip_address=ip_address,
         )
 
@@ -153,6 +169,7 @@ def _counter_case_create(
     number: str,
     raise_to_l3: bool,
     account_created: bool,
+    account_message_sent: bool,
     ip_address: str | None,
 ) -> Case:
     raised = False
@@ -189,6 +206,10 @@ def _counter_case_create(
         "raised_to_l3": raised,
         "account_created": account_created,
     }
+    if account_created:
+        # Whether the text on setting a password reached the person: if not, the clerk
+        # explains the steps in person (the counter page says so).
+        details["account_message_sent"] = account_message_sent
     case_event_record(
         case=case,
         kind=CaseEventKind.COUNTER_INTAKE,
@@ -207,6 +228,14 @@ def _counter_case_create(
         ip_address=ip_address,
     )
     return case
+
+
+def counter_account_text_missed(*, case: Case) -> bool:
+    """An account was opened with this counter case and the text telling the person how to
+    set a password could not be sent: the clerk has to explain the steps in person."""
+    event = case.events.filter(kind=CaseEventKind.COUNTER_INTAKE).first()
+    details = event.details if event is not None else {}
+    return bool(details.get("account_created")) and details.get("account_message_sent") is False
 
 
 def counter_idempotency_key(case_id: uuid.UUID) -> str:
