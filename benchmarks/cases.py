@@ -57,18 +57,16 @@ def main() -> None:
     from tongban.certificates.services import certificate_types_ensure
     from tongban.organization.constants import RegionLevel, StandardDepartmentType
     from tongban.organization.factories import DepartmentFactory, RegionFactory, factory_create
-    from tongban.organization.models import DepartmentType
+    from tongban.organization.models import Department, DepartmentType
     from tongban.registries.factories import DemoResidentFactory, DemoResidentIdCardFactory
 
     for kind in StandardDepartmentType:
         DepartmentType.objects.get_or_create(code=kind.value, defaults={"name": str(kind.label)})
     city = factory_create(RegionFactory, code="990200", name="海川市", level=RegionLevel.CITY)
-    factory_create(
-        DepartmentFactory,
-        code="B-SCJG-CASES",
-        type=DepartmentType.objects.get(code=StandardDepartmentType.MARKET_REGULATION),
-        region=city,
-    )
+    market_type = DepartmentType.objects.get(code=StandardDepartmentType.MARKET_REGULATION)
+    # An earlier scenario of the same run may have made the city's market regulation already.
+    if not Department.objects.filter(type=market_type, region=city).exists():
+        factory_create(DepartmentFactory, code="B-SCJG-CASES", type=market_type, region=city)
     certificate_types_ensure()
     directory = Path(tempfile.mkdtemp())
     entries = json.loads((DEMO_DIRECTORY / "services.json").read_text(encoding="utf-8"))
