@@ -12,6 +12,8 @@ person.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -54,7 +56,11 @@ def main() -> None:
     from tongban.organization.constants import RegionLevel, StandardDepartmentType
     from tongban.organization.factories import DepartmentFactory, RegionFactory, factory_create
     from tongban.organization.models import Department, DepartmentType, Region
-    from tongban.registries.factories import DemoResidentFactory, DemoResidentIdCardFactory
+    from tongban.registries.factories import (
+        DemoHouseholdFactory,
+        DemoResidentFactory,
+        DemoResidentIdCardFactory,
+    )
 
     for kind in StandardDepartmentType:
         DepartmentType.objects.get_or_create(code=kind.value, defaults={"name": str(kind.label)})
@@ -84,8 +90,19 @@ def main() -> None:
     premises = item.published_version.materials.get(name="经营场所使用相关文件")  # type: ignore[union-attr]
     commitment = services.commitment_current().version
 
+    born = itertools.count()
+
     def applicant() -> tuple[Any, str]:
-        resident = factory_create(DemoResidentFactory)
+        # Household numbers and ID numbers unique in a database that earlier scenarios of the
+        # same run have filled from the same factories.
+        household = factory_create(
+            DemoHouseholdFactory, number=f"IA{uuid.uuid4().int % 10**10:010d}"
+        )
+        resident = factory_create(
+            DemoResidentFactory,
+            household=household,
+            birth_date=dt.date(1980, 1, 1) + dt.timedelta(days=next(born)),
+        )
         factory_create(DemoResidentIdCardFactory, resident=resident)
         user = factory_create(
             UserFactory,
