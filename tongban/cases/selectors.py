@@ -39,20 +39,25 @@ from tongban.core.working_days import local_date, working_days_between
 
 
 def _visible_to(user: Any) -> Q:
+    """My own cases, those of the enterprises I represent, and those of each party that
+    authorised me, limited to the services its grant covers."""
     now = timezone.now()
     grants = AgentGrant.objects.filter(agent_id=user.pk, revoked_at=None, valid_until__gt=now)
-    enterprise_ids = list(
-        grants.exclude(principal_enterprise=None).values_list("principal_enterprise_id", flat=True)
-    )
-    enterprise_ids += list(user.represented_enterprises.values_list("pk", flat=True))
-    person_ids = list(
-        grants.exclude(principal_person=None).values_list("principal_person_id", flat=True)
-    )
     query = Q(applicant_person_id=user.pk)
-    if enterprise_ids:
-        query |= Q(applicant_enterprise_id__in=enterprise_ids)
-    if person_ids:
-        query |= Q(applicant_person_id__in=person_ids)
+    represented = list(user.represented_enterprises.values_list("pk", flat=True))
+    if represented:
+        query |= Q(applicant_enterprise_id__in=represented)
+    for grant in grants.only(
+        "principal_person_id", "principal_enterprise_id", "all_services", "service_codes"
+    ):
+        party = (
+            Q(applicant_person_id=grant.principal_person_id)
+            if grant.principal_person_id
+            else Q(applicant_enterprise_id=grant.principal_enterprise_id)
+        )
+        if not grant.all_services:
+            party &= Q(service_item__code__in=list(grant.service_codes))
+        query |= party
     return query
 
 

@@ -372,3 +372,31 @@ def test_every_case_endpoint_answers_only_those_who_may(persona, endpoint, perso
     assert _snapshot(objects["case"], objects["task"]) == before
     if endpoint.method == "POST":
         assert HumanTask.objects.get(pk=objects["task"]).status == TaskStatus.OPEN
+
+
+def test_an_agent_sees_only_the_services_the_grant_covers(
+    submitted: Case, applicant: User, objects: dict[str, Any]
+) -> None:
+    from tongban.accounts.factories import UserFactory
+    from tongban.organization.factories import factory_create
+
+    narrow = factory_create(UserFactory, username="pension-agent", real_name="林小弟")
+    _grant(narrow, applicant, all_services=False, service_codes=["HC-RS-002"])
+    wide = factory_create(UserFactory, username="registration-agent", real_name="林小姐")
+    _grant(wide, applicant, all_services=False, service_codes=[submitted.service_item.code])
+    before = _snapshot(objects["case"], objects["task"])
+
+    for agent, expected in ((narrow, 404), (wide, 200)):
+        client = Client()
+        client.force_login(agent)
+        assert client.get(reverse("cases:detail", args=[submitted.pk])).status_code == expected
+        assert client.get(f"/api/v1/cases/{submitted.pk}").status_code == expected
+        listed = [item["id"] for item in client.get("/api/v1/cases").json()["items"]]
+        assert (str(submitted.pk) in listed) == (expected == 200)
+    withdraw = Client()
+    withdraw.force_login(narrow)
+    assert (
+        withdraw.post(reverse("cases:withdraw", args=[submitted.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert _snapshot(objects["case"], objects["task"]) == before
