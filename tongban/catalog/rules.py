@@ -125,10 +125,11 @@ def _region_code(reader: FactReader) -> str:
     return resident.region_code if resident is not None else ""
 
 
-def _enterprises_represented(reader: FactReader) -> int:
-    def read() -> int:
+def _enterprises_represented(reader: FactReader) -> int | None:
+    def read() -> int | None:
+        # Without a person's ID number the count is unknown, not zero.
         if not reader.subject.id_number:
-            return 0
+            return None
         return len(
             registry_read(
                 source=RegistrySourceKey.ENTERPRISE,
@@ -138,7 +139,7 @@ def _enterprises_represented(reader: FactReader) -> int:
             )
         )
 
-    result: int = reader.once("enterprises", read)
+    result: int | None = reader.once("enterprises", read)
     return result
 
 
@@ -319,7 +320,12 @@ def _evaluate(logic: Any, lookup: Callable[[str], Any]) -> Any:
     if operator == "or":
         return any(bool(_evaluate(item, lookup)) for item in arguments)
     if operator == "!":
-        return not bool(_evaluate(arguments[0], lookup))
+        value = _evaluate(arguments[0], lookup)
+        # "Not X" of an absent answer or fact is unknown, never a pass: a missing record must
+        # not approve anything by itself.
+        if value is None:
+            raise _Unknown()
+        return not bool(value)
     values = [_evaluate(item, lookup) for item in arguments]
     if len(values) != 2:
         raise _Unknown()

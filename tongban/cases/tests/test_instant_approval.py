@@ -165,6 +165,29 @@ def test_a_missing_answer_fails_its_rule_without_an_error():
     assert outcome.results[0].checkable is False
 
 
+def test_not_of_a_missing_answer_or_unknown_fact_does_not_pass():
+    """Absent data never approves by itself: "not X" of nothing, and a count of enterprises
+    for an applicant without a person's ID number, are unknown rather than true or zero."""
+    outcome = rules_evaluate(
+        rules=[
+            {
+                "id": "no_record",
+                "explanation": "无不良记录",
+                "logic": {"!": {"var": "answers.has_record"}},
+            },
+            {
+                "id": "no_enterprise",
+                "explanation": "未担任其他企业法定代表人",
+                "logic": {"==": [{"var": "facts.enterprises.represented_count"}, 0]},
+            },
+        ],
+        answers={},
+        subject=FactSubject(id_number=""),
+    )
+    assert outcome.passed is False
+    assert [result.checkable for result in outcome.results] == [False, False]
+
+
 def test_rules_naming_unknown_facts_are_refused_at_publish(sole_proprietor):
     draft = service_version_clone(version=sole_proprietor.published_version, actor_id=None)
     draft.auto_approval_rules = [
