@@ -22,7 +22,7 @@ from tongban.accounts.selectors import actor_context, assurance_check, authentic
 from tongban.cases import selectors, services
 from tongban.cases.constants import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, MaterialSource
 from tongban.cases.counter_views import DeliveryForm, _errors_into
-from tongban.cases.exceptions import CaseNotFound, RegionNotOffered
+from tongban.cases.exceptions import CaseNotFound, MaterialNotFound, RegionNotOffered
 from tongban.cases.models import Case, CaseDelivery
 from tongban.cases.services.districts import regions_offering
 from tongban.catalog.selectors import form_step, service_get_published
@@ -200,9 +200,11 @@ def materials(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if request.POST.get("remove"):
-                services.case_material_remove(
-                    case_id=case.pk, actor_id=_me(request), row_id=uuid.UUID(request.POST["remove"])
-                )
+                try:
+                    row_id = uuid.UUID(request.POST["remove"])
+                except ValueError:
+                    raise MaterialNotFound() from None
+                services.case_material_remove(case_id=case.pk, actor_id=_me(request), row_id=row_id)
             else:
                 services.case_material_upload(
                     case_id=case.pk,

@@ -281,3 +281,18 @@ def test_flagging_a_value_shows_in_my_correction_requests(
     assert response["Location"] == "/cases/corrections/"
     assert "经营场所" in signed_in.get("/cases/corrections/").content.decode()
     assert signed_in.get(f"/cases/{case.pk}/flag/capital/").status_code == 404
+
+
+def test_removing_a_material_by_a_malformed_id_is_a_clear_error(
+    client: Client, sole_proprietor: ServiceItem, applicant: User
+) -> None:
+    case = draft_complete(sole_proprietor, applicant)
+    sign_in_with_code(client, applicant)
+    before = case.materials.count()
+
+    response = client.post(f"/cases/{case.pk}/materials/", {"remove": "not-a-uuid"})
+
+    # The page again, saying why, as for any refused upload.
+    assert response.status_code == 200
+    assert "该材料不存在。" in response.content.decode()
+    assert case.materials.count() == before
