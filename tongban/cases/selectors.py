@@ -121,7 +121,7 @@ def case_list_for_applicant(*, user: Any, cursor: str = "", limit: int = 20) -> 
         cases_visible_to_applicant(user=user)
         # A bundle's parts are listed on the bundle's page, not one by one.
         .filter(parent__isnull=True)
-        .select_related("service_item", "handling_department", "bundle")
+        .select_related("service_item", "service_version", "handling_department", "bundle")
         .order_by("-created_at", "-id")
     )
     if cursor:
@@ -134,7 +134,11 @@ def case_list_for_applicant(*, user: Any, cursor: str = "", limit: int = 20) -> 
 
 
 def case_events_for_applicant(*, case: Case) -> list[CaseEvent]:
-    return list(case.events.filter(visible_to_applicant=True).order_by("at", "id"))
+    return list(
+        case.events.filter(visible_to_applicant=True)
+        .select_related("department")
+        .order_by("at", "id")
+    )
 
 
 def case_materials(*, case: Case) -> list[CaseMaterial]:
