@@ -67,6 +67,8 @@ def supplement(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
+            # Each file is kept as it arrives (like a draft's autosave), so a mistake in a field
+            # does not cost the applicant their uploads; the resubmission is one transaction.
             for item in supplementation.items:
                 if item["kind"] != SupplementItemKind.MATERIAL:
                     continue

@@ -231,9 +231,7 @@ def case_supplement_material_upload(
         )
     material = case.service_version.materials.get(pk=material_id)
     stored, content_type, pages = material_file_check(data=data)
-    for earlier in case.materials.filter(
-        material=material, created_at__lt=supplementation.created_at
-    ):
+    for earlier in case.materials.filter(material=material):
         if earlier.file:
             file_name, storage = str(earlier.file.name), earlier.file.storage
             transaction.on_commit(partial(storage.delete, file_name))

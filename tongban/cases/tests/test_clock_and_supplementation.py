@@ -206,6 +206,17 @@ def test_supplementation_pauses_the_case_with_one_notice_and_resumes_it(submitte
         data=PREMISES_PDF,
     )
     assert case.materials.filter(material=card).count() == 1
+    # A second file for the same item replaces the first, as the first replaced the old one.
+    services.case_supplement_material_upload(
+        case_id=case.pk,
+        actor_id=case.filed_by_id,
+        material_id=card.pk,
+        name="新卡（清晰）.pdf",
+        data=PREMISES_PDF,
+    )
+    assert list(case.materials.filter(material=card).values_list("original_name", flat=True)) == [
+        "新卡（清晰）.pdf"
+    ]
     later = day + dt.timedelta(days=7)
     services.case_supplement_submit(
         case_id=case.pk, actor_id=case.filed_by_id, answers={"amount": 1200}, today=later
