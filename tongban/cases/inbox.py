@@ -69,12 +69,32 @@ def _due_of(task: HumanTask, case: Case, step: CaseStep) -> dt.date | None:
     return case.acceptance_due if step == CaseStep.ACCEPTANCE else case.decision_due
 
 
+# How many open tasks the inbox reads to find the soonest due: far more than one department
+# holds open at once, so the first page is never missing a task that is due sooner.
+INBOX_SCAN_MAX = 5000
+
+
+def _open_tasks(user: User) -> list[HumanTask]:
+    """Every open task of the user's departments and roles, in the engine's pages."""
+    tasks: list[HumanTask] = []
+    after = None
+    while len(tasks) < INBOX_SCAN_MAX:
+        page = task_list_for_staff(user=user, limit=INBOX_PAGE_MAX, after=after)
+        tasks += page
+        if len(page) < INBOX_PAGE_MAX:
+            break
+        after = (page[-1].created_at, page[-1].pk)
+    return tasks
+
+
 def staff_inbox(*, user: User, limit: int = INBOX_PAGE_MAX) -> list[InboxRow]:
-    """The open tasks on cases of the user's departments and roles, soonest due first."""
+    """The open tasks on cases of the user's departments and roles, soonest due first.
+
+    A task's due date is often its case's (the acceptance or decision period), which the
+    engine's inbox cannot order by: all open tasks are read, sorted here, and cut to ``limit``.
+    """
     tasks = [
-        task
-        for task in task_list_for_staff(user=user, limit=limit)
-        if task.instance.subject_type == PROCESS_SUBJECT_TYPE
+        task for task in _open_tasks(user) if task.instance.subject_type == PROCESS_SUBJECT_TYPE
     ]
     ids = {}
     for task in tasks:
@@ -96,7 +116,7 @@ def staff_inbox(*, user: User, limit: int = INBOX_PAGE_MAX) -> list[InboxRow]:
         step = case_step_of(task_properties_of(task=task))
         rows.append(InboxRow(task=task, case=case, step=step, due_on=_due_of(task, case, step)))
     rows.sort(key=lambda row: (row.due_on is None, row.due_on or dt.date.max, row.task.created_at))
-    return rows
+    return rows[:limit]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ the certificate issued on approval (and retried when issuing fails), and bad inp
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -361,3 +362,20 @@ def test_a_task_left_open_on_a_withdrawn_case_cannot_decide_it(submitted, clerk,
     with pytest.raises(DecisionAlreadyMade):
         decide(open_task(submitted, "review"), case_officer, "approved")
     assert open_task(submitted, "review").status == TaskStatus.OPEN
+
+
+def test_the_inbox_finds_the_soonest_due_task_beyond_the_engines_first_page(
+    submitted, sole_proprietor, applicant, clerk, monkeypatch
+):
+    from tongban.cases.tests.conftest import draft_complete, submit
+
+    later = submit(draft_complete(sole_proprietor, applicant), applicant)
+    # The case submitted later is due sooner (e.g. a shorter period after a change of rules).
+    Case.objects.filter(pk=later.pk).update(
+        acceptance_due=submitted.acceptance_due - dt.timedelta(days=3)
+    )
+    monkeypatch.setattr(inbox, "INBOX_PAGE_MAX", 1)
+
+    rows = inbox.staff_inbox(user=clerk, limit=1)
+
+    assert [row.case.pk for row in rows] == [later.pk]
