@@ -16,6 +16,11 @@ from tongban.appointments.factories import china_time, slot_create
 from tongban.appointments.models import Booking, Slot
 from tongban.organization.factories import factory_create
 
+# Each race opens about 50 connections: the races run one after another on one worker, so
+# two of them never exceed the server's connection limit together.
+pytestmark = pytest.mark.xdist_group("postgres-races")
+
+
 PEOPLE = 50
 SLOTS = 10
 CAPACITY = 3

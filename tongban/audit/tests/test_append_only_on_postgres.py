@@ -15,7 +15,8 @@ from tongban.audit.selectors import audit_chain_verify
 from tongban.audit.services import audit_event_record, audit_events_purge, audit_events_seal
 from tongban.audit.tests.helpers import triggers_disabled
 
-pytestmark = [pytest.mark.postgres]
+# The parallel writers share the races' worker (see the cases races).
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres-races")]
 
 ACTOR = uuid.UUID(int=1)
 

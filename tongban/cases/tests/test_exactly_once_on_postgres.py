@@ -15,6 +15,11 @@ from tongban.cases.tests.conftest import applicant_prepare, draft_complete, sole
 from tongban.notifications.models import Notification
 from tongban.workflow.models import ProcessInstance
 
+# Each race opens about 50 connections: the races run one after another on one worker, so
+# two of them never exceed the server's connection limit together.
+pytestmark = pytest.mark.xdist_group("postgres-races")
+
+
 THREADS = 50
 
 

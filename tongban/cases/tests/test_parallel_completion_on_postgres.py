@@ -30,6 +30,11 @@ from tongban.cases.tests.test_parallel_review import staff
 from tongban.workflow.constants import TaskStatus
 from tongban.workflow.models import HumanTask
 
+# Each race opens about 50 connections: the races run one after another on one worker, so
+# two of them never exceed the server's connection limit together.
+pytestmark = pytest.mark.xdist_group("postgres-races")
+
+
 BRANCHES = 50
 REPETITIONS = 3
 BPMN = Path(__file__).parent / "bpmn" / "k_of_n_review.bpmn"

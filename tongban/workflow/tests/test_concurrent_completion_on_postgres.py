@@ -12,6 +12,11 @@ from tongban.workflow.constants import InstanceStatus, TaskStatus
 from tongban.workflow.models import HumanTask, ProcessInstance
 from tongban.workflow.tests.conftest import staff_member
 
+# Each race opens about 50 connections: the races run one after another on one worker, so
+# two of them never exceed the server's connection limit together.
+pytestmark = pytest.mark.xdist_group("postgres-races")
+
+
 BRANCHES = 50
 REPETITIONS = 10
 
