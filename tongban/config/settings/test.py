@@ -33,3 +33,7 @@ LOG_LEVEL = "WARNING"
 LOGGING["root"] = {"handlers": ["stderr"], "level": LOG_LEVEL}  # noqa: F405
 # The browser journeys register passkeys on http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# The live server of the browser tests answers each request on a thread of its own: a
+# connection kept open for reuse would outlive its thread, and enough of them exhaust
+# PostgreSQL's connection limit while the concurrency tests open fifty more.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
